@@ -1,0 +1,5 @@
+import type { Command } from '../command';
+import { selfcheckCommand } from './selfcheck';
+
+/** Every `diffmac` subcommand, in the order `--help` lists them. */
+export const commands: readonly Command[] = [selfcheckCommand];

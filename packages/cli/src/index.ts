@@ -1,0 +1,5 @@
+export { runCli } from './run-cli';
+export { ExitCode, type CliIo, type Command } from './command';
+export { commands } from './commands';
+export { UsageError } from './usage-error';
+export { cliVersion } from './version';

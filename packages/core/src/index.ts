@@ -1,0 +1,1 @@
+export { DiffmacError, describeValue, invalidArgument } from './errors';

@@ -1,0 +1,1 @@
+export { DiffmacError } from '@diffmac/core';

@@ -1,0 +1,1 @@
+export { MibError } from './errors';

@@ -1,0 +1,1 @@
+export { SchedulerError } from './errors';
