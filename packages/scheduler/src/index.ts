@@ -1,1 +1,2 @@
 export { SchedulerError } from './errors';
+export { createRng, type NoiseSource, type Rng } from './rng';
