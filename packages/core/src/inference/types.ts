@@ -1,0 +1,52 @@
+/**
+ * The shapes of the one inference seam. Everything that runs a model in diffmac (pipelines,
+ * detectors, learned metrics, bottlenecks) talks to an {@link InferenceSession}; only
+ * `createSession` (in `session.ts`) touches onnxruntime.
+ */
+
+/** Element types a tensor can hold, named as ONNX names them. */
+export type TensorDataType = 'float32' | 'float64' | 'float16' | 'int8' | 'uint8' | 'int32' | 'int64' | 'bool';
+
+/** Typed-array storage for each {@link TensorDataType} (float16 is stored as raw Uint16 bits). */
+export type TensorData = Float32Array | Float64Array | Uint16Array | Int8Array | Uint8Array | Int32Array | BigInt64Array;
+
+/**
+ * A dense row-major tensor. Plain data: any `{ data, shape }` object works, so packages that do
+ * not depend on core (mib) can pass their own.
+ *
+ * @example
+ * const latent: Tensor = { data: new Float32Array(4 * 64 * 64), shape: [1, 4, 64, 64] };
+ */
+export interface Tensor {
+  readonly data: TensorData;
+  readonly shape: readonly number[];
+  /** Defaults to what `data`'s type implies (Float32Array → float32, ...). */
+  readonly dtype?: TensorDataType;
+}
+
+/** A model input or output as the ONNX file declares it; symbolic dimensions are strings. */
+export interface TensorSignature {
+  readonly name: string;
+  readonly dtype: TensorDataType | 'unknown';
+  readonly shape: readonly (number | string)[];
+}
+
+/** Per-call options of {@link InferenceSession.run}. */
+export interface RunOptions {
+  /** Checked before the call starts; an aborted run rejects with an AbortError. */
+  signal?: AbortSignal;
+  /** Only fetch these outputs (default: all). */
+  outputs?: readonly string[];
+}
+
+/** A loaded model. Reuse one per model; call `dispose()` when done. */
+export interface InferenceSession {
+  /** Inputs as declared by the model. */
+  readonly inputs: readonly TensorSignature[];
+  /** Outputs as declared by the model. */
+  readonly outputs: readonly TensorSignature[];
+  /** Run the model. Feeds are checked against `inputs` (names, dtypes, ranks, fixed dims) first. */
+  run(feeds: Readonly<Record<string, Tensor>>, options?: RunOptions): Promise<Record<string, Tensor>>;
+  /** Free the native session. Further `run` calls reject with code `SESSION_DISPOSED`. */
+  dispose(): Promise<void>;
+}
