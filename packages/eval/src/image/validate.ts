@@ -1,0 +1,117 @@
+import { DiffmacError, describeValue, type ColorImage } from '@diffmac/core';
+
+/** Printable shape of an image, `HxWxC`, for error messages. */
+export function shapeOf(img: ColorImage): string {
+  return `${img.height}x${img.width}x${img.channels}`;
+}
+
+/**
+ * Check that `img` is a well-formed, non-empty colour image with finite pixels; throws a
+ * {@link DiffmacError} naming `argument` otherwise.
+ *
+ * @example
+ * assertImage('img', { width: 1, height: 1, channels: 3, data: new Uint8Array(3) });
+ */
+export function assertImage(argument: string, img: unknown): asserts img is ColorImage {
+  if (img === null || typeof img !== 'object') {
+    throw new DiffmacError('INVALID_IMAGE', `Expected an image { width, height, channels, data } for ${argument}, received ${describeValue(img)}`, {
+      argument,
+      expected: 'ColorImage',
+      received: describeValue(img),
+    });
+  }
+  const { width, height, channels, data } = img as ColorImage;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 0 || height < 0) {
+    throw new DiffmacError('INVALID_IMAGE', `Expected integer width and height for ${argument}, received ${describeValue(width)}x${describeValue(height)}`, {
+      argument,
+      expected: 'integer width and height',
+      received: `${describeValue(width)}x${describeValue(height)}`,
+    });
+  }
+  if (width === 0 || height === 0) {
+    throw new DiffmacError('IMAGE_EMPTY', `Expected a non-empty image for ${argument}, received ${height}x${width}`, {
+      argument,
+      expected: 'width > 0 and height > 0',
+      received: `${height}x${width}`,
+    });
+  }
+  if (channels !== 3 && channels !== 4) {
+    throw new DiffmacError('IMAGE_CHANNELS', `Expected 3 (RGB) or 4 (RGBA) channels for ${argument}, received ${describeValue(channels)}`, {
+      argument,
+      expected: '3 or 4 channels',
+      received: describeValue(channels),
+    });
+  }
+  if (!(data instanceof Uint8Array) && !(data instanceof Float32Array)) {
+    throw new DiffmacError('INVALID_IMAGE', `Expected Uint8Array or Float32Array pixels for ${argument}, received ${describeValue(data)}`, {
+      argument,
+      expected: 'Uint8Array or Float32Array',
+      received: describeValue(data),
+    });
+  }
+  if (data.length !== width * height * channels) {
+    throw new DiffmacError('INVALID_IMAGE', `Expected ${width * height * channels} values (${height}x${width}x${channels}) for ${argument}.data, received ${data.length}`, {
+      argument: `${argument}.data`,
+      expected: `${width * height * channels} values`,
+      received: String(data.length),
+    });
+  }
+  if (data instanceof Float32Array) {
+    for (let i = 0; i < data.length; i++) {
+      if (!Number.isFinite(data[i])) {
+        const v = data[i] as number;
+        throw new DiffmacError('IMAGE_NOT_FINITE', `Expected finite pixels for ${argument}, received ${describeValue(v)} at index ${i}`, {
+          argument,
+          expected: 'finite pixel values',
+          received: `${describeValue(v)} at index ${i}`,
+        });
+      }
+    }
+  }
+}
+
+/**
+ * Check that two images have the same height, width and colour channel count (alpha ignored);
+ * the error names both shapes.
+ *
+ * @example
+ * assertSamePair(restored, groundTruth);
+ */
+export function assertSamePair(img: unknown, ref: unknown, names: readonly [string, string] = ['img', 'ref']): asserts img is ColorImage {
+  assertImage(names[0], img);
+  assertImage(names[1], ref);
+  const b = ref as ColorImage;
+  if (img.width !== b.width || img.height !== b.height) {
+    const received = `${names[0]} ${shapeOf(img)}, ${names[1]} ${shapeOf(b)}`;
+    throw new DiffmacError('IMAGE_SIZE_MISMATCH', `Expected images of the same size, received ${received}`, {
+      argument: names[0],
+      expected: `the size of ${names[1]} (${b.height}x${b.width})`,
+      received,
+    });
+  }
+}
+
+/**
+ * Check a `cropBorder` option against an image size: a non-negative integer that leaves pixels.
+ *
+ * @example
+ * assertCropBorder(4, 512, 512, 0);
+ */
+export function assertCropBorder(cropBorder: unknown, width: number, height: number, minRemaining = 1): asserts cropBorder is number {
+  if (typeof cropBorder !== 'number' || !Number.isInteger(cropBorder) || cropBorder < 0) {
+    throw new DiffmacError('INVALID_ARGUMENT', `Expected a non-negative integer for cropBorder, received ${describeValue(cropBorder)}`, {
+      argument: 'cropBorder',
+      expected: 'a non-negative integer',
+      received: describeValue(cropBorder),
+    });
+  }
+  const w = width - 2 * cropBorder;
+  const h = height - 2 * cropBorder;
+  if (w < minRemaining || h < minRemaining) {
+    throw new DiffmacError('IMAGE_TOO_SMALL', `Expected at least ${minRemaining}x${minRemaining} pixels after cropping ${cropBorder} from ${height}x${width}, received ${h}x${w}`, {
+      argument: 'cropBorder',
+      expected: `at least ${minRemaining}x${minRemaining} pixels after the crop`,
+      received: `${h}x${w}`,
+    });
+  }
+}
