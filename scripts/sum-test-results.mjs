@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Add up the test counts in a log of `npm test` (vitest's "Tests" lines and the pack check's
+// Add up the test counts in a log of `npm test` (vitest's "Tests" lines and the scripts' "<name> check: N passed, N failed"
 // totals) and print them as one line: "N passed, N failed". Usage: sum-test-results.mjs LOG [EXIT_STATUS]
 import fs from 'node:fs';
 
@@ -8,7 +8,7 @@ let passed = 0;
 let failed = 0;
 for (const line of text.split('\n')) {
   const vitest = line.match(/^\s*(?:\S+:\s+)?Tests\s+(.*)$/);
-  const pack = line.match(/pack check: (\d+) passed, (\d+) failed/);
+  const pack = line.match(/^[a-z-]+ check: (\d+) passed, (\d+) failed/);
   if (vitest) {
     passed += Number(vitest[1].match(/(\d+) passed/)?.[1] ?? 0);
     failed += Number(vitest[1].match(/(\d+) failed/)?.[1] ?? 0);
