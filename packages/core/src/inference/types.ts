@@ -37,6 +37,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Only fetch these outputs (default: all). */
   outputs?: readonly string[];
+  /** Check float outputs for NaN/Inf and throw `MODEL_OUTPUT_NOT_FINITE` (default: the session's setting). */
+  checkFinite?: boolean;
 }
 
 /** A loaded model. Reuse one per model; call `dispose()` when done. */

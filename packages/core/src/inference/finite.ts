@@ -1,0 +1,36 @@
+/**
+ * NaN/Inf checks on model outputs.
+ */
+import { DiffmacError } from '../errors';
+import type { Tensor } from './types';
+
+/**
+ * Throw `MODEL_OUTPUT_NOT_FINITE` (naming the model and the tensor) if any float tensor in
+ * `tensors` holds NaN or ±Infinity. Integer tensors are skipped.
+ *
+ * @example
+ * checkTensorsFinite(await session.run(feeds), 'unet/model.onnx');
+ */
+export function checkTensorsFinite(tensors: Readonly<Record<string, Tensor>>, model: string): void {
+  for (const [name, tensor] of Object.entries(tensors)) {
+    const data = tensor.data;
+    if (!(data instanceof Float32Array || data instanceof Float64Array)) continue;
+    let first = -1;
+    let count = 0;
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i]!;
+      if (v - v !== 0) {
+        if (first < 0) first = i;
+        count++;
+      }
+    }
+    if (count > 0) {
+      const value = String(data[first]);
+      throw new DiffmacError(
+        'MODEL_OUTPUT_NOT_FINITE',
+        `${model}: output ${JSON.stringify(name)} holds ${count} non-finite value${count === 1 ? '' : 's'} (first: ${value} at index ${first})`,
+        { argument: name, expected: 'finite values', received: `${count} NaN/Inf (first ${value} at index ${first})` },
+      );
+    }
+  }
+}
