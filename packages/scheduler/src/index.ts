@@ -1,2 +1,13 @@
 export { SchedulerError } from './errors';
 export { createRng, type NoiseSource, type Rng } from './rng';
+export type { ConfigValue, CreateSchedulerOptions, Logger, ResolvedConfig, Scheduler, SchedulerConfig, SchedulerConfigJson, StepOptions, StepResult } from './types';
+export { BETA_SCHEDULES, CONFIG_SPECS, PREDICTION_TYPES, TIMESTEP_SPACINGS, configBoolean, configClassNames, configNumber, configNumberOrNull, configString, requireSupported, resolveConfig, withConfig, type ConfigSpec, type OptionSpec } from './config';
+export { betasForConfig, cosineBetas, cumprodF32, linspaceF32, noiseScheduleForConfig, rescaleZeroTerminalSnr, type NoiseSchedule } from './noise-schedule';
+export { checkNumInferenceSteps, discreteTimesteps, multistepTimesteps, numpyArange, numpyLinspace, roundHalfEven, sigmaFamilyTimesteps, type TimestepSpacing } from './timesteps';
+export { exponentialSigmas, finalSigma, interpolateSigmas, karrasSigmas, logSigmaTable, npInterp, sigmaTable, sigmaToAlphaSigmaT, sigmaToT } from './sigmas';
+export { checkFiniteNumber, checkNonNegative, checkTensor, missingRng, notReady, timestepIndex } from './validate';
+export { clampInPlace, dynamicThresholdInPlace, epsFromX0, sigmaPredict, vpPredict, type PredictionType } from './maths/prediction';
+export { BaseScheduler, perItem } from './schedulers/base';
+export { DDIMScheduler, clipOrThreshold } from './schedulers/ddim';
+export { SAMPLERS, findSampler, listSamplers, type SamplerEntry } from './registry';
+export { createScheduler, fromConfig } from './create-scheduler';

@@ -1,0 +1,113 @@
+/**
+ * Checks of step inputs: typed arrays, NaN/Inf, lengths, timesteps. Every failure is a
+ * `SchedulerError` naming the argument, what was expected and what arrived.
+ */
+import { SchedulerError } from './errors';
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as ArrayLike<number>).length})`;
+  if (Array.isArray(value)) return `Array(${value.length})`;
+  if (typeof value === 'number') return String(value);
+  return typeof value;
+}
+
+/**
+ * Check that `value` is a Float32Array of finite values (and of `length` values when given).
+ *
+ * @example
+ * checkTensor('sample', sample, modelOutput.length);
+ */
+export function checkTensor(argument: string, value: unknown, length?: number): asserts value is Float32Array {
+  if (!(value instanceof Float32Array)) {
+    throw new SchedulerError('INVALID_ARGUMENT', `Expected a Float32Array for ${argument}, received ${describe(value)}`, { argument, expected: 'a Float32Array', received: describe(value) });
+  }
+  if (length !== undefined && value.length !== length) {
+    throw new SchedulerError('LENGTH_MISMATCH', `Expected ${length} values for ${argument}, received ${value.length}`, { argument, expected: `${length} values`, received: `${value.length} values` });
+  }
+  for (let i = 0; i < value.length; i++) {
+    const v = value[i] as number;
+    if (v - v !== 0) {
+      throw new SchedulerError('NON_FINITE', `Expected finite values in ${argument}, received ${String(v)} at index ${i}`, { argument, expected: 'finite values', received: `${String(v)} at index ${i}` });
+    }
+  }
+}
+
+/**
+ * Check that `value` is a finite number.
+ *
+ * @example
+ * checkFiniteNumber('t', t);
+ */
+export function checkFiniteNumber(argument: string, value: unknown): asserts value is number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new SchedulerError('INVALID_ARGUMENT', `Expected a finite number for ${argument}, received ${describe(value)}`, { argument, expected: 'a finite number', received: describe(value) });
+  }
+}
+
+/**
+ * Check an `eta`-like option: a finite number >= 0 (or undefined).
+ *
+ * @example
+ * checkNonNegative('options.eta', options.eta);
+ */
+export function checkNonNegative(argument: string, value: unknown): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new SchedulerError('INVALID_ARGUMENT', `Expected a finite number >= 0 for ${argument}, received ${describe(value)}`, { argument, expected: 'a finite number >= 0', received: describe(value) });
+  }
+}
+
+/**
+ * Throw the error for a step that needs noise but got no `rng`.
+ *
+ * @example
+ * if (!options.rng) throw missingRng('EulerAncestralDiscreteScheduler');
+ */
+export function missingRng(className: string): SchedulerError {
+  return new SchedulerError('MISSING_RNG', `${className}.step draws noise: pass options.rng ({ normal(out: Float32Array): void }), e.g. createRng(seed)`, {
+    argument: 'options.rng',
+    expected: 'a NoiseSource { normal(out) }',
+    received: 'undefined',
+  });
+}
+
+/**
+ * Throw the error for calls before `setTimesteps`.
+ *
+ * @example
+ * if (this.numInferenceSteps === undefined) throw notReady('DDIMScheduler', 'step');
+ */
+export function notReady(className: string, method: string): SchedulerError {
+  return new SchedulerError('NOT_READY', `${className}.${method} needs setTimesteps(numInferenceSteps) first`, {
+    argument: 'numInferenceSteps',
+    expected: 'setTimesteps() called before',
+    received: 'undefined',
+  });
+}
+
+/**
+ * Index of timestep `t` in `timesteps`, diffusers style: the first match, or the second when the
+ * value is duplicated (`pos = 1 if len(indices) > 1 else 0`). Throws a SchedulerError listing the
+ * schedule when `t` is not in it.
+ *
+ * @example
+ * timestepIndex([999, 888, 888, 777], 888); // 2
+ */
+export function timestepIndex(timesteps: ArrayLike<number>, t: number, argument = 't'): number {
+  checkFiniteNumber(argument, t);
+  let first = -1;
+  for (let i = 0; i < timesteps.length; i++) {
+    if (timesteps[i] === t || Math.fround(timesteps[i] as number) === Math.fround(t)) {
+      if (first >= 0) return i;
+      first = i;
+    }
+  }
+  if (first >= 0) return first;
+  const list = Array.from(timesteps).slice(0, 8).join(', ') + (timesteps.length > 8 ? ', ...' : '');
+  throw new SchedulerError('INVALID_TIMESTEP', `Expected one of the scheduler's timesteps [${list}] for ${argument}, received ${t}`, {
+    argument,
+    expected: `one of [${list}]`,
+    received: String(t),
+  });
+}
