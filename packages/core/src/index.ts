@@ -17,4 +17,15 @@ export {
 } from './onnx/graph-builder';
 export { readOnnxSignature, type OnnxModelSignature } from './onnx/model-signature';
 export { dataTypeFromOnnx, onnxElementType } from './onnx/proto';
+export { conv2d, linear, randomWeights, silu, type Conv2dOptions, type LayerContext } from './onnx/tiny-layers';
+export { buildTinyModel, tinyModelRoles, type TinyModelOptionsByRole } from './onnx/tiny/build-tiny-model';
+export type { TinyModel, TinyModelBaseOptions, TinyModelRole } from './onnx/tiny/common';
+export { buildTinyUnet, type TinyUnetOptions } from './onnx/tiny/unet';
+export { buildTinyVaeDecoder, buildTinyVaeEncoder, type TinyVaeOptions } from './onnx/tiny/vae';
+export { buildTinyTextEncoder, type TinyTextEncoderOptions } from './onnx/tiny/text-encoder';
+export { buildTinyCondEncoder, type TinyCondEncoderOptions } from './onnx/tiny/cond-encoder';
+export { buildTinyMib, type TinyMibOptions } from './onnx/tiny/mib';
+export { buildTinyRestorer, type TinyRestorerOptions } from './onnx/tiny/restorer';
+export { buildTinyDetector, tinyDetectorStrides, type TinyDetectorOptions } from './onnx/tiny/detector';
+export { buildTinyIdentity, type TinyIdentityOptions } from './onnx/tiny/identity';
 export type { ColorImage, ImagePixels, RasterImage } from './image/types';
