@@ -1,2 +1,22 @@
 export { DiffmacError } from '@diffmac/core';
 export type { DetectedFace, DetectOptions, FaceDetector, FiveLandmarks, Point } from './detection/types';
+// face-align-B: detection (embedded face-api detector, embedder, ONNX detector decoders)
+export { createDefaultDetector, type DefaultDetectorOptions } from './detection/face-api/default-detector';
+export { createFaceEmbedder, type EmbedOptions, type FaceEmbedder, type FaceEmbedderOptions } from './detection/face-api/face-embedder';
+export {
+  convertFaceApiModel,
+  defaultCacheDir,
+  faceApiModelDir,
+  FACE_API_CONVERTER_VERSION,
+  type ConvertedModel,
+  type FaceApiModelName,
+  type FaceApiModelOptions,
+} from './detection/face-api/convert';
+export { fiveFrom68 } from './detection/landmarks-to-five';
+export { iou, nms, type Box4 } from './detection/nms';
+export { applyAffine, assertAffine, composeAffine, invertAffine, scaleAffine, type AffineMatrix } from './geometry/affine';
+export { ffhqTemplate, ffhqTemplateWithSize, type FaceTemplate, type TemplateOptions } from './geometry/template';
+export { estimateSimilarity, estimateSimilarityWithInliers, type SimilarityEstimate, type SimilarityOptions } from './geometry/estimate-similarity';
+export { warpAffine, type WarpAffineOptions } from './warp/warp-affine';
+export { borderIndex, type BorderMode } from './warp/border';
+export { assertColorImage } from './image/assert-color-image';

@@ -1,0 +1,127 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { DiffmacError } from '@diffmac/core';
+import type { GraphSpec } from './graph';
+import { landmark68Graph } from './landmark-68';
+import { encodeOnnx } from './onnx-encode';
+import { recognitionGraph } from './recognition';
+import { ssdMobilenetV1Graph } from './ssd-mobilenet-v1';
+import { decodeWeights, readWeightFiles, type WeightMap } from './weights';
+
+/** Bump when a converted graph changes, so cached files are rebuilt. */
+export const FACE_API_CONVERTER_VERSION = '1';
+
+/** The face-api models this converter understands. */
+export type FaceApiModelName = 'ssd_mobilenetv1' | 'face_landmark_68' | 'face_recognition';
+
+const graphs: Readonly<Record<FaceApiModelName, (w: WeightMap) => GraphSpec>> = {
+  ssd_mobilenetv1: ssdMobilenetV1Graph,
+  face_landmark_68: landmark68Graph,
+  face_recognition: recognitionGraph,
+};
+
+/** Options shared by everything that converts face-api models on first use. */
+export interface FaceApiModelOptions {
+  /**
+   * Where converted ONNX files are cached (default: `$DIFFMAC_CACHE_DIR`, else
+   * `$XDG_CACHE_HOME/diffmac`, else `~/.cache/diffmac`). Files go to `<cacheDir>/face-api/`.
+   * Pass `false` to convert in memory every time and write nothing.
+   */
+  cacheDir?: string | false;
+  /** Folder with face-api's `*-weights_manifest.json` and `.bin` files (default: the installed `@vladmandic/face-api/model`). */
+  modelDir?: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * The folder of the installed `@vladmandic/face-api` package's weights.
+ *
+ * @example
+ * faceApiModelDir(); // '/…/node_modules/@vladmandic/face-api/model'
+ */
+export function faceApiModelDir(): string {
+  const require = createRequire(import.meta.url);
+  return join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');
+}
+
+/**
+ * The default cache folder: `$DIFFMAC_CACHE_DIR`, else `$XDG_CACHE_HOME/diffmac`, else `~/.cache/diffmac`.
+ *
+ * @example
+ * defaultCacheDir(); // '/home/me/.cache/diffmac'
+ */
+export function defaultCacheDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  if (env.DIFFMAC_CACHE_DIR) return env.DIFFMAC_CACHE_DIR;
+  if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, 'diffmac');
+  return join(homedir(), '.cache', 'diffmac');
+}
+
+/** A converted model: the ONNX bytes, where they are cached (if anywhere) and whether this call built them. */
+export interface ConvertedModel {
+  readonly model: FaceApiModelName;
+  readonly bytes: Uint8Array;
+  readonly path: string | undefined;
+  readonly digest: string;
+  readonly converted: boolean;
+}
+
+function checkModel(model: FaceApiModelName): void {
+  if (!(model in graphs)) {
+    throw new DiffmacError('UNKNOWN_FACE_API_MODEL', `Unknown face-api model ${String(model)}`, {
+      argument: 'model',
+      expected: Object.keys(graphs).join(' | '),
+      received: String(model),
+    });
+  }
+}
+
+/**
+ * Convert one face-api model to an ONNX graph (IR 7, opset 13, float32 initialisers
+ * dequantised exactly as TFJS does), or load it from the cache. The cached file is named by a
+ * digest of the source weights and the converter version, and is written atomically (temporary
+ * file, then rename), so concurrent first uses are safe.
+ *
+ * @example
+ * const { bytes, path } = await convertFaceApiModel('face_landmark_68');
+ * const session = await createSession(bytes);
+ */
+export async function convertFaceApiModel(model: FaceApiModelName, options: FaceApiModelOptions = {}): Promise<ConvertedModel> {
+  checkModel(model);
+  options.signal?.throwIfAborted();
+  const files = await readWeightFiles(options.modelDir ?? faceApiModelDir(), `${model}_model`);
+  const hash = createHash('sha256').update(`diffmac face-api converter ${FACE_API_CONVERTER_VERSION}\n${model}\n`).update(files.manifestText);
+  for (const s of files.shards) hash.update(s);
+  const digest = hash.digest('hex');
+  const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
+  const path = cacheDir === false ? undefined : join(cacheDir, 'face-api', `${model}-${digest.slice(0, 16)}.onnx`);
+  if (path) {
+    try {
+      const cached = new Uint8Array(await readFile(path));
+      return { model, bytes: cached, path, digest, converted: false };
+    } catch {
+      // not cached yet
+    }
+  }
+  options.signal?.throwIfAborted();
+  const bytes = encodeOnnx(graphs[model](decodeWeights(JSON.parse(files.manifestText), files.shards)));
+  if (path) {
+    await mkdir(dirname(path), { recursive: true });
+    const tmp = `${path}.${process.pid}.${randomUUID()}.tmp`;
+    try {
+      await writeFile(tmp, bytes);
+      await rename(tmp, path);
+    } catch (cause) {
+      await rm(tmp, { force: true });
+      throw new DiffmacError('CACHE_WRITE_FAILED', `Cannot write the converted model to ${path}`, {
+        argument: 'cacheDir',
+        expected: 'a writable folder (or cacheDir: false)',
+        received: String(cacheDir),
+        cause,
+      });
+    }
+  }
+  return { model, bytes, path, digest, converted: true };
+}

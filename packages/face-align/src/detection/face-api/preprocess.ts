@@ -1,0 +1,98 @@
+import type { ColorImage } from '@diffmac/core';
+
+/** RGB pixels in 0–255 as float32, HWC. */
+export interface RgbFloat {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Float32Array;
+}
+
+/**
+ * Drop alpha and bring pixels to 0–255 float32 (uint8 as is, float images ×255), as face-api's
+ * nets expect.
+ *
+ * @example
+ * const rgb = toRgb255({ width: 1, height: 1, channels: 4, data: new Uint8Array([1, 2, 3, 255]) });
+ */
+export function toRgb255(image: ColorImage): RgbFloat {
+  const { width, height, channels, data } = image;
+  const out = new Float32Array(width * height * 3);
+  const k = data instanceof Float32Array ? 255 : 1;
+  for (let i = 0, j = 0; i < out.length; i += 3, j += channels) {
+    out[i] = (data[j] as number) * k;
+    out[i + 1] = (data[j + 1] as number) * k;
+    out[i + 2] = (data[j + 2] as number) * k;
+  }
+  return { width, height, data: out };
+}
+
+/** An integer pixel rectangle. */
+export interface PixelRect {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Where a square net input came from: the padded square's side and the crop's offset inside it. */
+export interface SquareGeometry {
+  /** Side of the zero-padded square, in source pixels. */
+  readonly side: number;
+  /** Offset of the crop inside the square (zeros before it), in source pixels. */
+  readonly offsetX: number;
+  readonly offsetY: number;
+  /** Crop origin in the source image. */
+  readonly x: number;
+  readonly y: number;
+}
+
+/**
+ * face-api's `toBatchTensor`: cut `rect` from `rgb`, pad it with zeros to a square (at the
+ * bottom/right, or split around it when `centre`, the larger half after), then resize to
+ * `size`² with TFJS's bilinear rule (align_corners false, half_pixel_centers false). Writes
+ * into `out` at `outOffset` (size² × 3 floats) and returns the geometry for mapping points back.
+ *
+ * @example
+ * const t = new Float32Array(112 * 112 * 3);
+ * squareResize(rgb, { x: 10, y: 20, width: 80, height: 90 }, 112, true, t, 0);
+ */
+export function squareResize(rgb: RgbFloat, rect: PixelRect, size: number, centre: boolean, out: Float32Array, outOffset: number): SquareGeometry {
+  const side = Math.max(rect.width, rect.height);
+  const diff = Math.abs(rect.width - rect.height);
+  const before = centre ? diff - Math.round(diff * 0.5) : 0;
+  const offsetX = rect.width < rect.height ? before : 0;
+  const offsetY = rect.height < rect.width ? before : 0;
+  const scale = side / size;
+  const src = rgb.data;
+  const stride = rgb.width * 3;
+  // Value of the padded square at integer (sx, sy), channel c.
+  const at = (sx: number, sy: number, c: number): number => {
+    const cx = sx - offsetX;
+    const cy = sy - offsetY;
+    if (cx < 0 || cy < 0 || cx >= rect.width || cy >= rect.height) return 0;
+    return src[(rect.y + cy) * stride + (rect.x + cx) * 3 + c] as number;
+  };
+  for (let r = 0; r < size; r++) {
+    const fy = Math.fround(r * scale);
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(side - 1, Math.ceil(fy));
+    const dy = fy - y0;
+    for (let q = 0; q < size; q++) {
+      const fx = Math.fround(q * scale);
+      const x0 = Math.floor(fx);
+      const x1 = Math.min(side - 1, Math.ceil(fx));
+      const dx = fx - x0;
+      const o = outOffset + (r * size + q) * 3;
+      for (let c = 0; c < 3; c++) {
+        const tl = at(x0, y0, c);
+        const tr = at(x1, y0, c);
+        const bl = at(x0, y1, c);
+        const br = at(x1, y1, c);
+        const top = tl + (tr - tl) * dx;
+        const bottom = bl + (br - bl) * dx;
+        out[o + c] = top + (bottom - top) * dy;
+      }
+    }
+  }
+  return { side, offsetX, offsetY, x: rect.x, y: rect.y };
+}
