@@ -4,6 +4,10 @@
  * One entry per line: add a scheduler by inserting one line.
  */
 import { DDIMScheduler } from './schedulers/ddim';
+import { DEISMultistepScheduler } from './schedulers/deis';
+import { DPMSolverMultistepScheduler } from './schedulers/dpm-solver-multistep';
+import { DPMSolverSinglestepScheduler } from './schedulers/dpm-solver-singlestep';
+import { UniPCMultistepScheduler } from './schedulers/unipc';
 import type { ResolvedConfig, Scheduler } from './types';
 
 /** One registered sampler. */
@@ -26,6 +30,10 @@ export interface SamplerEntry {
  */
 export const SAMPLERS: readonly SamplerEntry[] = Object.freeze([
   { className: 'DDIMScheduler', order: 1, stochastic: false, create: (c: ResolvedConfig) => new DDIMScheduler(c) },
+  { className: 'DPMSolverMultistepScheduler', order: 1, stochastic: false, create: (c: ResolvedConfig) => new DPMSolverMultistepScheduler(c) },
+  { className: 'DPMSolverSinglestepScheduler', order: 1, stochastic: false, create: (c: ResolvedConfig) => new DPMSolverSinglestepScheduler(c) },
+  { className: 'UniPCMultistepScheduler', order: 1, stochastic: false, create: (c: ResolvedConfig) => new UniPCMultistepScheduler(c) },
+  { className: 'DEISMultistepScheduler', order: 1, stochastic: false, create: (c: ResolvedConfig) => new DEISMultistepScheduler(c) },
 ]);
 
 /**
