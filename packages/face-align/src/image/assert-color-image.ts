@@ -1,0 +1,23 @@
+import { DiffmacError, describeValue } from '@diffmac/core';
+import type { ColorImage } from '@diffmac/core';
+
+/**
+ * Check that `image` is a {@link ColorImage}: positive integer size, 3 or 4 channels, Uint8Array
+ * or Float32Array data of exactly width × height × channels values. Throws `INVALID_IMAGE` naming
+ * `argument`.
+ *
+ * @example
+ * assertColorImage({ width: 1, height: 1, channels: 3, data: new Uint8Array(3) }, 'photo');
+ */
+export function assertColorImage(image: unknown, argument = 'image'): asserts image is ColorImage {
+  const fail = (expected: string, received: string): never => {
+    throw new DiffmacError('INVALID_IMAGE', `Expected ${expected} for ${argument}, received ${received}`, { argument, expected, received });
+  };
+  if (image === null || typeof image !== 'object') fail('an image { width, height, channels, data }', describeValue(image));
+  const { width, height, channels, data } = image as ColorImage;
+  if (!Number.isInteger(width) || width < 1) fail('a positive integer width', describeValue(width));
+  if (!Number.isInteger(height) || height < 1) fail('a positive integer height', describeValue(height));
+  if (channels !== 3 && channels !== 4) fail('3 (RGB) or 4 (RGBA) channels', describeValue(channels));
+  if (!(data instanceof Uint8Array || data instanceof Float32Array)) fail('Uint8Array or Float32Array data', describeValue(data));
+  if (data.length !== width * height * channels) fail(`${width * height * channels} values (${width}x${height}x${channels})`, `${data.length} values`);
+}

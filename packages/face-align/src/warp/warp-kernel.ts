@@ -1,0 +1,121 @@
+import type { AffineMatrix } from '../geometry/affine';
+import { borderIndex, type BorderMode } from './border';
+
+/** Round half to even, as OpenCV's `cvRound` (lrint) does. */
+export function roundHalfEven(v: number): number {
+  const r = Math.round(v);
+  return r - v === 0.5 && (r & 1) !== 0 ? r - 1 : r;
+}
+
+/** Interleaved pixels plus their layout. */
+export interface Planes<D extends Uint8Array | Float32Array = Uint8Array | Float32Array> {
+  data: D;
+  width: number;
+  height: number;
+  channels: number;
+}
+
+/** Where in the full output the computed window lies. */
+export interface Window {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+const f32 = Math.fround;
+
+/**
+ * OpenCV's bilinear `warpAffine` on a window of the output: `inverse` maps output pixels to source
+ * pixels; coordinates are quantised to 1/32 px exactly as OpenCV does (1024-scaled integer row and
+ * column terms, round half to even); uint8 weights are the 15-bit fixed-point table, float weights
+ * the float table with float32 sums. `out` has `window.width × window.height × src.channels` values.
+ */
+export function warpBilinear(
+  src: Planes,
+  inverse: AffineMatrix,
+  out: Uint8Array | Float32Array,
+  window: Window,
+  border: BorderMode,
+  borderValue: readonly number[],
+): void {
+  const { width: sw, height: sh, channels: cn } = src;
+  const [m0, m1, m2, m3, m4, m5] = inverse;
+  const ww = window.width;
+  const adelta = new Int32Array(ww);
+  const bdelta = new Int32Array(ww);
+  for (let i = 0; i < ww; i++) {
+    const x = window.x + i;
+    adelta[i] = roundHalfEven(m0 * x * 1024);
+    bdelta[i] = roundHalfEven(m3 * x * 1024);
+  }
+  const isU8 = src.data instanceof Uint8Array;
+  const constant = border === 'constant';
+  const stride = sw * cn;
+  for (let j = 0; j < window.height; j++) {
+    const y = window.y + j;
+    const X0 = roundHalfEven((m1 * y + m2) * 1024) + 16;
+    const Y0 = roundHalfEven((m4 * y + m5) * 1024) + 16;
+    let o = j * ww * cn;
+    if (isU8) {
+      const S = src.data as Uint8Array;
+      const D = out as Uint8Array;
+      for (let i = 0; i < ww; i++, o += cn) {
+        const X = (X0 + adelta[i]!) >> 5;
+        const Y = (Y0 + bdelta[i]!) >> 5;
+        const sx = X >> 5, sy = Y >> 5, fx = X & 31, fy = Y & 31;
+        const w00 = (32 - fy) * (32 - fx) * 32, w01 = (32 - fy) * fx * 32, w10 = fy * (32 - fx) * 32, w11 = fy * fx * 32;
+        if (sx >= 0 && sy >= 0 && sx < sw - 1 && sy < sh - 1) {
+          const p = sy * stride + sx * cn;
+          for (let k = 0; k < cn; k++) {
+            const q = p + k;
+            D[o + k] = (w00 * S[q]! + w01 * S[q + cn]! + w10 * S[q + stride]! + w11 * S[q + stride + cn]! + 16384) >> 15;
+          }
+        } else if (constant && (sx >= sw || sx + 1 < 0 || sy >= sh || sy + 1 < 0)) {
+          for (let k = 0; k < cn; k++) D[o + k] = borderValue[k]!;
+        } else {
+          const x0 = borderIndex(sx, sw, border), x1 = borderIndex(sx + 1, sw, border);
+          const y0 = borderIndex(sy, sh, border), y1 = borderIndex(sy + 1, sh, border);
+          for (let k = 0; k < cn; k++) {
+            const bv = borderValue[k]!;
+            const v00 = x0 >= 0 && y0 >= 0 ? S[y0 * stride + x0 * cn + k]! : bv;
+            const v01 = x1 >= 0 && y0 >= 0 ? S[y0 * stride + x1 * cn + k]! : bv;
+            const v10 = x0 >= 0 && y1 >= 0 ? S[y1 * stride + x0 * cn + k]! : bv;
+            const v11 = x1 >= 0 && y1 >= 0 ? S[y1 * stride + x1 * cn + k]! : bv;
+            D[o + k] = (w00 * v00 + w01 * v01 + w10 * v10 + w11 * v11 + 16384) >> 15;
+          }
+        }
+      }
+    } else {
+      const S = src.data as Float32Array;
+      const D = out as Float32Array;
+      for (let i = 0; i < ww; i++, o += cn) {
+        const X = (X0 + adelta[i]!) >> 5;
+        const Y = (Y0 + bdelta[i]!) >> 5;
+        const sx = X >> 5, sy = Y >> 5, fx = X & 31, fy = Y & 31;
+        const ax = fx / 32, ay = fy / 32;
+        const w00 = (1 - ay) * (1 - ax), w01 = (1 - ay) * ax, w10 = ay * (1 - ax), w11 = ay * ax;
+        if (sx >= 0 && sy >= 0 && sx < sw - 1 && sy < sh - 1) {
+          const p = sy * stride + sx * cn;
+          for (let k = 0; k < cn; k++) {
+            const q = p + k;
+            D[o + k] = f32(f32(f32(f32(S[q]! * w00) + f32(S[q + cn]! * w01)) + f32(S[q + stride]! * w10)) + f32(S[q + stride + cn]! * w11));
+          }
+        } else if (constant && (sx >= sw || sx + 1 < 0 || sy >= sh || sy + 1 < 0)) {
+          for (let k = 0; k < cn; k++) D[o + k] = borderValue[k]!;
+        } else {
+          const x0 = borderIndex(sx, sw, border), x1 = borderIndex(sx + 1, sw, border);
+          const y0 = borderIndex(sy, sh, border), y1 = borderIndex(sy + 1, sh, border);
+          for (let k = 0; k < cn; k++) {
+            const bv = f32(borderValue[k]!);
+            const v00 = x0 >= 0 && y0 >= 0 ? S[y0 * stride + x0 * cn + k]! : bv;
+            const v01 = x1 >= 0 && y0 >= 0 ? S[y0 * stride + x1 * cn + k]! : bv;
+            const v10 = x0 >= 0 && y1 >= 0 ? S[y1 * stride + x0 * cn + k]! : bv;
+            const v11 = x1 >= 0 && y1 >= 0 ? S[y1 * stride + x1 * cn + k]! : bv;
+            D[o + k] = f32(f32(f32(f32(v00 * w00) + f32(v01 * w01)) + f32(v10 * w10)) + f32(v11 * w11));
+          }
+        }
+      }
+    }
+  }
+}
