@@ -29,3 +29,28 @@ export { buildTinyRestorer, type TinyRestorerOptions } from './onnx/tiny/restore
 export { buildTinyDetector, tinyDetectorStrides, type TinyDetectorOptions } from './onnx/tiny/detector';
 export { buildTinyIdentity, type TinyIdentityOptions } from './onnx/tiny/identity';
 export type { ColorImage, ImagePixels, RasterImage } from './image/types';
+// core-B: tensors, tiling, RNG re-export, image I/O, VAE
+export { assertFloat32, assertShape, assertTensor, formatShape, shapeSize } from './tensor/shape';
+export { hwcToNchw, nchwToHwc } from './tensor/layout';
+export { signedToUnit, unitToSigned } from './tensor/range';
+export { float32ToUint16, float32ToUint8, roundHalfEven, uint16ToFloat32, uint8ToFloat32 } from './tensor/dtype';
+export { bgrToRgb, rgbToBgr, swapRedBlueNchw } from './tensor/channel-order';
+export {
+  imageToTensor,
+  imagesToTensor,
+  tensorToImage,
+  tensorToImages,
+  type ImageToTensorOptions,
+  type TensorToImageOptions,
+  type ValueRange,
+} from './tensor/image-tensor';
+export { planTiles, tileWeights, type BlendRamp, type TilePlan, type TileRect } from './tensor/tiling';
+export { cropNchw, padNchwEdge } from './tensor/crop-pad';
+export { runTiled, type RunTiledOptions, type TileProgressEvent } from './tensor/run-tiled';
+export { createRng, randn, type NoiseSource, type Rng } from './rng';
+export { assertRasterImage } from './image/assert-image';
+export { DEFAULT_PIXEL_LIMIT, readImage, type DecodedImage, type ReadImageOptions } from './image/read-image';
+export { encodeImage, formatFromPath, writeImage, type EncodeImageOptions, type ImageFormat } from './image/write-image';
+export { encodeLatents, type EncodeLatentsOptions } from './vae/encode-latents';
+export { decodeLatents, type DecodeLatentsOptions } from './vae/decode-latents';
+export type { VaeOptions, VaeProgressEvent } from './vae/vae-session';
