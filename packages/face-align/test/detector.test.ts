@@ -28,9 +28,10 @@ describe('embedded detector on the golden whole images', () => {
         expect(f.box[3]).toBeLessThanOrEqual(image.height);
       }
       for (const face of faces) {
-        const iod = dist(face.landmarks[0], face.landmarks[1]);
+        const [l0, l1] = face.landmarks as [[number, number], [number, number]];
+        const iod = dist(l0, l1);
         // The detection whose left eye is nearest the given left eye.
-        const best = found.reduce((a, b) => (dist(a.landmarks5[0], face.landmarks[0]) <= dist(b.landmarks5[0], face.landmarks[0]) ? a : b));
+        const best = found.reduce((a, b) => (dist(a.landmarks5[0], l0) <= dist(b.landmarks5[0], l0) ? a : b));
         const errors = best.landmarks5.map((p, i) => dist(p, face.landmarks[i]!));
         // Hand-placed references; face-api's 68-point net lands within ~0.25 eye distances of them.
         expect(Math.max(...errors), `${face.face} max error ${errors.map((e) => e.toFixed(1))}`).toBeLessThan(0.3 * iod);
