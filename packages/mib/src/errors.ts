@@ -21,3 +21,30 @@ export class MibError extends Error {
     this.received = details.received;
   }
 }
+
+/**
+ * Short, printable description of any value for "expected X, received Y" messages.
+ *
+ * @example
+ * describeValue(new Float32Array(3)); // 'Float32Array(3)'
+ */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as ArrayLike<number>).length})`;
+  if (Array.isArray(value)) return `array(${value.length})`;
+  return typeof value === 'object' ? (value.constructor?.name ?? 'object') : typeof value;
+}
+
+/**
+ * Throw a {@link MibError} for argument `argument` that should have been `expected`.
+ *
+ * @example
+ * if (!(t >= 0)) invalidArgument('timestep', 'an integer in [0, 999]', t, 'TIMESTEP_OUT_OF_RANGE');
+ */
+export function invalidArgument(argument: string, expected: string, value: unknown, code = 'INVALID_ARGUMENT'): never {
+  const received = describeValue(value);
+  throw new MibError(code, `Expected ${expected} for ${argument}, received ${received}`, { argument, expected, received });
+}
