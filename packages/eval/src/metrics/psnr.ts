@@ -1,5 +1,5 @@
 import type { ColorImage } from '@diffmac/core';
-import { toPlanes } from '../image/planes';
+import { toPlanes, type Planes } from '../image/planes';
 import { assertCropBorder, assertSamePair } from '../image/validate';
 
 /** Options of {@link psnr} and {@link ssim}, named after BasicSR's arguments. */
@@ -38,8 +38,22 @@ export function meanSquaredError(img: ColorImage, ref: ColorImage, options: Pixe
   if (!yChannel && img.data instanceof Uint8Array && ref.data instanceof Uint8Array) {
     return integerMse(img, ref, cropBorder);
   }
-  const a = toPlanes(img, cropBorder, yChannel);
-  const b = toPlanes(ref, cropBorder, yChannel);
+  return planesMse(toPlanes(img, cropBorder, yChannel), toPlanes(ref, cropBorder, yChannel));
+}
+
+/**
+ * PSNR in dB of two equally shaped plane sets on the 0–255 scale (after any crop or colour step).
+ *
+ * @example
+ * psnrOfPlanes(toPlanes(a, 0, true), toPlanes(b, 0, true));
+ */
+export function psnrOfPlanes(a: Planes, b: Planes): number {
+  const mse = planesMse(a, b);
+  if (mse === 0) return Number.POSITIVE_INFINITY;
+  return 10 * Math.log10((255 * 255) / mse);
+}
+
+function planesMse(a: Planes, b: Planes): number {
   let sum = 0;
   let count = 0;
   for (let p = 0; p < a.planes.length; p++) {

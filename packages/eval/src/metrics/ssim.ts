@@ -1,5 +1,5 @@
 import type { ColorImage } from '@diffmac/core';
-import { toPlanes } from '../image/planes';
+import { toPlanes, type Planes } from '../image/planes';
 import { assertCropBorder, assertSamePair } from '../image/validate';
 import type { PixelMetricOptions } from './psnr';
 
@@ -41,8 +41,17 @@ export function ssim(img: ColorImage, ref: ColorImage, options: PixelMetricOptio
   const cropBorder = options.cropBorder ?? 0;
   assertCropBorder(cropBorder, img.width, img.height, WIN);
   const yChannel = options.yChannel ?? false;
-  const a = toPlanes(img, cropBorder, yChannel);
-  const b = toPlanes(ref, cropBorder, yChannel);
+  return ssimOfPlanes(toPlanes(img, cropBorder, yChannel), toPlanes(ref, cropBorder, yChannel));
+}
+
+/**
+ * SSIM of two equally shaped plane sets on the 0–255 scale: the mean over planes of BasicSR's
+ * valid-window SSIM.
+ *
+ * @example
+ * ssimOfPlanes(toPlanes(a, 0, false), toPlanes(b, 0, false));
+ */
+export function ssimOfPlanes(a: Planes, b: Planes): number {
   const g = ssimGaussian1d();
   let total = 0;
   for (let p = 0; p < a.planes.length; p++) {
