@@ -1,0 +1,265 @@
+import { mkdtemp, readdir, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { crc32 } from 'node:zlib';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_PIXEL_LIMIT, DiffmacError, encodeImage, float32ToUint8, formatFromPath, readImage, writeImage, type RasterImage } from '@diffmac/core';
+
+let dir = '';
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'diffmac-image-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function rejection(p: Promise<unknown>): Promise<DiffmacError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(DiffmacError);
+    return e as DiffmacError;
+  }
+  throw new Error('expected a rejection');
+}
+
+/** A deterministic 8-bit RGB test pattern. */
+function pattern(width: number, height: number, channels: 3 | 4 = 3): RasterImage<Uint8Array> {
+  const data = new Uint8Array(width * height * channels);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++)
+      for (let c = 0; c < channels; c++) data[(y * width + x) * channels + c] = (x * 37 + y * 11 + c * 71) % 256;
+  return { width, height, channels, data };
+}
+
+describe('readImage', () => {
+  it('reads an RGB PNG exactly, with its format and depth', async () => {
+    const img = pattern(7, 5);
+    const file = path.join(dir, 'rgb.png');
+    await sharp(img.data, { raw: { width: 7, height: 5, channels: 3 } }).png().toFile(file);
+    const back = await readImage(file);
+    expect([back.width, back.height, back.channels, back.format, back.sourceDepth]).toEqual([7, 5, 3, 'png', 8]);
+    expect(back.data).toBeInstanceOf(Uint8Array);
+    expect(Array.from(back.data)).toEqual(Array.from(img.data));
+    // bytes in memory work the same
+    const fromBytes = await readImage(new Uint8Array(await readFile(file)));
+    expect(Array.from(fromBytes.data)).toEqual(Array.from(img.data));
+  });
+
+  it('applies EXIF orientation (JPEG with orientation 6 is rotated 90° clockwise)', async () => {
+    // 32×16 stored: left half red, right half blue.
+    const w = 32;
+    const h = 16;
+    const raw = new Uint8Array(w * h * 3);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) raw.set(x < w / 2 ? [255, 0, 0] : [0, 0, 255], (y * w + x) * 3);
+    const file = path.join(dir, 'rotated.jpg');
+    await sharp(raw, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 100 }).withMetadata({ orientation: 6 }).toFile(file);
+    const img = await readImage(file);
+    expect(img.orientation).toBe(6);
+    expect([img.width, img.height]).toEqual([16, 32]);
+    const px = (x: number, y: number) => Array.from(img.data.subarray((y * img.width + x) * 3, (y * img.width + x) * 3 + 3));
+    // The stored left edge is now the top: red on top, blue below.
+    expect(px(8, 4)[0]).toBeGreaterThan(200);
+    expect(px(8, 4)[2]).toBeLessThan(60);
+    expect(px(8, 28)[2]).toBeGreaterThan(200);
+    expect(px(8, 28)[0]).toBeLessThan(60);
+  });
+
+  it('reads a 16-bit PNG as Uint16Array when asked, else reduces it to 8-bit (v >> 8)', async () => {
+    const values = new Uint16Array([0, 255, 256, 257, 511, 65535, 1000, 30000, 65280, 128, 40000, 12345]);
+    const file = path.join(dir, 'deep.png');
+    await sharp(values, { raw: { width: 2, height: 2, channels: 3 } }).toColourspace('rgb16').png().toFile(file);
+    const deep = await readImage(file, { depth: 16 });
+    expect(deep.data).toBeInstanceOf(Uint16Array);
+    expect(deep.sourceDepth).toBe(16);
+    expect(Array.from(deep.data)).toEqual(Array.from(values));
+    const shallow = await readImage(file);
+    expect(shallow.data).toBeInstanceOf(Uint8Array);
+    expect(Array.from(shallow.data)).toEqual(Array.from(values).map((v) => v >> 8));
+    // an 8-bit file read at depth 16 is scaled by 257
+    const eight = path.join(dir, 'eight.png');
+    await sharp(new Uint8Array([0, 1, 128, 255, 10, 20]), { raw: { width: 2, height: 1, channels: 3 } }).png().toFile(eight);
+    expect(Array.from((await readImage(eight, { depth: 16 })).data)).toEqual([0, 257, 128 * 257, 65535, 2570, 5140]);
+  });
+
+  it('reads a 16-bit TIFF at full depth', async () => {
+    const values = new Uint16Array([1, 2, 3, 60000, 50000, 40000]);
+    const file = path.join(dir, 'deep.tiff');
+    await sharp(values, { raw: { width: 2, height: 1, channels: 3 } }).toColourspace('rgb16').tiff({ compression: 'lzw' }).toFile(file);
+    const img = await readImage(file, { depth: 16 });
+    expect(img.format).toBe('tiff');
+    expect(Array.from(img.data)).toEqual(Array.from(values));
+  });
+
+  it('expands grey to RGB by default and keeps it with channels: keep (8- and 16-bit)', async () => {
+    const file = path.join(dir, 'grey.png');
+    await sharp(new Uint8Array([0, 255, 10, 200]), { raw: { width: 2, height: 2, channels: 1 } }).toColourspace('b-w').png().toFile(file);
+    const rgb = await readImage(file);
+    expect(rgb.channels).toBe(3);
+    expect(Array.from(rgb.data)).toEqual([0, 0, 0, 255, 255, 255, 10, 10, 10, 200, 200, 200]);
+    const kept = await readImage(file, { channels: 'keep' });
+    expect(kept.channels).toBe(1);
+    expect(Array.from(kept.data)).toEqual([0, 255, 10, 200]);
+    const file16 = path.join(dir, 'grey16.png');
+    await sharp(new Uint16Array([0, 65535, 1000, 30000]), { raw: { width: 2, height: 2, channels: 1 } }).toColourspace('grey16').png().toFile(file16);
+    const g16 = await readImage(file16, { channels: 'keep', depth: 16 });
+    expect([g16.channels, ...Array.from(g16.data)]).toEqual([1, 0, 65535, 1000, 30000]);
+    const g16rgb = await readImage(file16, { depth: 16 });
+    expect(Array.from(g16rgb.data)).toEqual([0, 0, 0, 65535, 65535, 65535, 1000, 1000, 1000, 30000, 30000, 30000]);
+  });
+
+  it('keeps alpha (RGBA stays 4 channels) unless asked otherwise', async () => {
+    const img = pattern(3, 2, 4);
+    const file = path.join(dir, 'rgba.png');
+    await sharp(img.data, { raw: { width: 3, height: 2, channels: 4 } }).png().toFile(file);
+    const back = await readImage(file);
+    expect(back.channels).toBe(4);
+    expect(Array.from(back.data)).toEqual(Array.from(img.data));
+    const rgb = await readImage(file, { channels: 'rgb' });
+    expect(rgb.channels).toBe(3);
+    expect(Array.from(rgb.data.subarray(0, 3))).toEqual(Array.from(img.data.subarray(0, 3)));
+    const rgbaFromRgb = await readImage(path.join(dir, 'rgb.png'), { channels: 'rgba' });
+    expect(rgbaFromRgb.channels).toBe(4);
+    expect(rgbaFromRgb.data[3]).toBe(255);
+  });
+
+  it('refuses a truncated file with IMAGE_DECODE_FAILED naming the file', async () => {
+    for (const [name, bytes] of [
+      ['cut.png', await sharp(pattern(64, 64).data, { raw: { width: 64, height: 64, channels: 3 } }).png().toBuffer()],
+      ['cut.jpg', await sharp(pattern(64, 64).data, { raw: { width: 64, height: 64, channels: 3 } }).jpeg().toBuffer()],
+    ] as const) {
+      const file = path.join(dir, name);
+      await writeFile(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
+      const err = await rejection(readImage(file));
+      expect(err.code).toBe('IMAGE_DECODE_FAILED');
+      expect(err.message).toContain(file);
+    }
+  });
+
+  it('refuses garbage, unsupported and missing inputs with typed errors', async () => {
+    const junk = path.join(dir, 'junk.png');
+    await writeFile(junk, 'this is not an image at all');
+    expect((await rejection(readImage(junk))).code).toBe('IMAGE_DECODE_FAILED');
+    expect((await rejection(readImage(new Uint8Array([1, 2, 3])))).message).toContain('buffer of 3 bytes');
+    expect((await rejection(readImage(path.join(dir, 'missing.png')))).code).toBe('IMAGE_NOT_FOUND');
+    expect((await rejection(readImage(junk, { depth: 12 as 8 }))).argument).toBe('depth');
+    expect((await rejection(readImage(junk, { channels: 'bgr' as 'rgb' }))).argument).toBe('channels');
+  });
+
+  it('refuses a decompression bomb from its header, before decoding (IMAGE_TOO_LARGE)', async () => {
+    // A real 1×1 PNG whose IHDR is rewritten to claim 100000×100000 pixels (CRC fixed up).
+    const png = Buffer.from(await sharp(new Uint8Array([0]), { raw: { width: 1, height: 1, channels: 1 } }).toColourspace('b-w').png().toBuffer());
+    const ihdr = 8; // chunk starts after the signature: length(4) type(4) data(13) crc(4)
+    png.writeUInt32BE(100_000, ihdr + 8);
+    png.writeUInt32BE(100_000, ihdr + 12);
+    png.writeUInt32BE(crc32(png.subarray(ihdr + 4, ihdr + 8 + 13)) >>> 0, ihdr + 8 + 13);
+    const file = path.join(dir, 'bomb.png');
+    await writeFile(file, png);
+    expect((await sharp(file, { limitInputPixels: false }).metadata()).width).toBe(100_000);
+    const started = Date.now();
+    const err = await rejection(readImage(file));
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(err.code).toBe('IMAGE_TOO_LARGE');
+    expect(err.message).toContain('100000×100000');
+    expect(err.message).toContain(String(DEFAULT_PIXEL_LIMIT));
+    // and the limit is an option
+    const small = path.join(dir, 'rgb.png'); // 7×5 = 35 pixels
+    expect((await rejection(readImage(small, { pixelLimit: 34 }))).code).toBe('IMAGE_TOO_LARGE');
+    expect((await readImage(small, { pixelLimit: 35 })).width).toBe(7);
+  });
+});
+
+describe('writeImage', () => {
+  it('round-trips 8-bit PNG exactly and picks the format from the extension', async () => {
+    const img = pattern(9, 4);
+    const file = path.join(dir, 'out.png');
+    await writeImage(file, img);
+    expect((await sharp(file).metadata()).format).toBe('png');
+    expect(Array.from((await readImage(file)).data)).toEqual(Array.from(img.data));
+    expect(formatFromPath('a/b.JPG')).toBe('jpeg');
+    expect(formatFromPath('x.webp')).toBe('webp');
+  });
+
+  it('writes JPEG and WebP close to the source, quality controlling size', async () => {
+    const img = pattern(48, 48);
+    for (const ext of ['jpg', 'webp'] as const) {
+      const hi = path.join(dir, `q-hi.${ext}`);
+      const lo = path.join(dir, `q-lo.${ext}`);
+      await writeImage(hi, img, { quality: 95 });
+      await writeImage(lo, img, { quality: 20 });
+      const back = await readImage(hi);
+      expect(back.format).toBe(ext === 'jpg' ? 'jpeg' : 'webp');
+      let err = 0;
+      for (let i = 0; i < img.data.length; i++) err += Math.abs(back.data[i]! - img.data[i]!);
+      expect(err / img.data.length).toBeLessThan(40);
+      expect((await stat(lo)).size).toBeLessThan((await stat(hi)).size);
+    }
+    const lossless = path.join(dir, 'lossless.webp');
+    await writeImage(lossless, img, { lossless: true });
+    expect(Array.from((await readImage(lossless)).data)).toEqual(Array.from(img.data));
+  });
+
+  it('writes float images by clamping and rounding half to even', async () => {
+    const data = new Float32Array([-0.5, 0.5, 1.5, 126.5 / 255, 0.25, Number.NaN]);
+    const file = path.join(dir, 'float.png');
+    await writeImage(file, { width: 2, height: 1, channels: 3, data });
+    const back = await readImage(file);
+    expect(Array.from(back.data)).toEqual(Array.from(float32ToUint8(data)));
+    expect(Array.from(back.data)).toEqual([0, 128, 255, 126, 64, 0]);
+  });
+
+  it('keeps 16-bit and grey in PNG, and alpha in PNG/WebP', async () => {
+    const deep: RasterImage = { width: 2, height: 1, channels: 3, data: new Uint16Array([1, 2, 3, 65535, 40000, 257]) };
+    const f16 = path.join(dir, 'w16.png');
+    await writeImage(f16, deep);
+    expect(Array.from((await readImage(f16, { depth: 16 })).data)).toEqual(Array.from(deep.data));
+    const grey: RasterImage = { width: 3, height: 1, channels: 1, data: new Uint8Array([5, 100, 250]) };
+    const fg = path.join(dir, 'wgrey.png');
+    await writeImage(fg, grey);
+    const g = await readImage(fg, { channels: 'keep' });
+    expect([g.channels, ...Array.from(g.data)]).toEqual([1, 5, 100, 250]);
+    const rgba = pattern(4, 4, 4);
+    const fa = path.join(dir, 'wrgba.webp');
+    await writeImage(fa, rgba, { lossless: true });
+    expect(Array.from((await readImage(fa)).data)).toEqual(Array.from(rgba.data));
+    // JPEG drops alpha
+    const fj = path.join(dir, 'wrgba.jpg');
+    await writeImage(fj, rgba);
+    expect((await readImage(fj)).channels).toBe(3);
+    expect((await encodeImage(rgba, { format: 'png' })).subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('is atomic: on failure nothing is left behind and an existing file is untouched', async () => {
+    const sub = path.join(dir, 'atomic');
+    await mkdir(sub);
+    const file = path.join(sub, 'keep.png');
+    await writeImage(file, pattern(4, 4));
+    const before = await readFile(file);
+    // bad image: refused before anything is written
+    const bad = await rejection(writeImage(file, { width: 4, height: 4, channels: 3, data: new Uint8Array(5) }));
+    expect(bad.code).toBe('INVALID_IMAGE');
+    // a rename that fails (the target is a directory): the temporary file is removed
+    const blocked = path.join(sub, 'blocked.png');
+    await mkdir(blocked);
+    const err = await rejection(writeImage(blocked, pattern(4, 4)));
+    expect(err.code).toBe('IMAGE_WRITE_FAILED');
+    expect(err.message).toContain(blocked);
+    expect((await readFile(file)).equals(before)).toBe(true);
+    expect((await readdir(sub)).sort()).toEqual(['blocked.png', 'keep.png']);
+    // a missing folder fails the same typed way
+    expect((await rejection(writeImage(path.join(sub, 'no', 'such.png'), pattern(2, 2)))).code).toBe('IMAGE_WRITE_FAILED');
+    // overwriting replaces the content in one step
+    await writeImage(file, pattern(5, 5));
+    expect((await readImage(file)).width).toBe(5);
+    expect((await readdir(sub)).sort()).toEqual(['blocked.png', 'keep.png']);
+  });
+
+  it('refuses unknown extensions and bad options with typed errors', async () => {
+    const err = await rejection(writeImage(path.join(dir, 'x.bmp'), pattern(2, 2)));
+    expect(err.code).toBe('UNSUPPORTED_IMAGE_FORMAT');
+    expect(err.received).toBe('.bmp');
+    expect((await rejection(writeImage(path.join(dir, 'x.jpg'), pattern(2, 2), { quality: 0 }))).argument).toBe('quality');
+    expect((await readdir(dir)).some((f) => f.endsWith('.tmp'))).toBe(false);
+  });
+});
