@@ -20,3 +20,6 @@ export { estimateSimilarity, estimateSimilarityWithInliers, type SimilarityEstim
 export { warpAffine, type WarpAffineOptions } from './warp/warp-affine';
 export { borderIndex, type BorderMode } from './warp/border';
 export { assertColorImage } from './image/assert-color-image';
+export { erodePlane } from './filters/erode';
+export { gaussianBlurPlane, gaussianKernel, type PlaneWindow } from './filters/gaussian-blur';
+export { resizeLanczos4 } from './resize/resize-lanczos';
