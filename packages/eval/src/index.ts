@@ -20,3 +20,21 @@ export { createLpips, lpipsLayer, lpipsTapLayouts } from './lpips/lpips';
 export type { Lpips, LpipsOptions, LpipsResult } from './lpips/lpips';
 export { imageToSignedTensor } from './lpips/image-tensor';
 export type { ChannelOrder } from './lpips/image-tensor';
+// Degradation synthesis (CelebA-Test-style sets)
+export { gaussianKernel } from './degradation/blur-kernel';
+export { filter2d } from './degradation/filter2d';
+export { resizeLinear } from './degradation/resize-linear';
+export { toFloatImage, toUint8Image, type FloatImage } from './degradation/float-image';
+export { degradationPreset, degradationPresets, type DegradationParams, type DegradationPreset, type DegradationPresetName, type UniformSource } from './degradation/presets';
+export { degradeImage, sharpJpeg, type DegradeImageOptions, type JpegRoundTrip } from './degradation/degrade-image';
+export {
+  degradeFolder,
+  degradeOne,
+  listImages,
+  IMAGE_EXTENSIONS,
+  type DegradationFailure,
+  type DegradationRecord,
+  type DegradeFolderOptions,
+  type DegradeFolderResult,
+  type DegradeProgressEvent,
+} from './degradation/degrade-folder';
