@@ -141,16 +141,29 @@ export function betasForConfig(config: ResolvedConfig): Float32Array {
   }
 }
 
+/** Options of `noiseScheduleForConfig`. */
+export interface NoiseScheduleOptions {
+  /**
+   * With `rescale_betas_zero_snr`, overwrite `alphas_cumprod[T-1] = 2^-24` so that sigma stays finite,
+   * as diffusers' Euler, Euler-ancestral, DPM-Solver multistep and UniPC do (DDIM, DDPM, LCM, TCD keep 0).
+   */
+  zeroSnrFloor?: boolean;
+}
+
 /**
  * The full float32 schedule of a resolved config, with `rescale_betas_zero_snr` applied when set.
  *
  * @example
  * const { alphasCumprod } = noiseScheduleForConfig(cfg); // 1000 float32 values
+ * const euler = noiseScheduleForConfig(cfg, { zeroSnrFloor: true }); // ᾱ[999] = 2^-24 under zero SNR
  */
-export function noiseScheduleForConfig(config: ResolvedConfig): NoiseSchedule {
+export function noiseScheduleForConfig(config: ResolvedConfig, options: NoiseScheduleOptions = {}): NoiseSchedule {
   let betas = betasForConfig(config);
-  if (configBoolean(config, 'rescale_betas_zero_snr')) betas = rescaleZeroTerminalSnr(betas);
+  const zeroSnr = configBoolean(config, 'rescale_betas_zero_snr');
+  if (zeroSnr) betas = rescaleZeroTerminalSnr(betas);
   const alphas = new Float32Array(betas.length);
   for (let i = 0; i < betas.length; i++) alphas[i] = 1 - (betas[i] as number);
-  return { betas, alphas, alphasCumprod: cumprodF32(alphas) };
+  const alphasCumprod = cumprodF32(alphas);
+  if (zeroSnr && options.zeroSnrFloor) alphasCumprod[alphasCumprod.length - 1] = 2 ** -24;
+  return { betas, alphas, alphasCumprod };
 }

@@ -4,6 +4,15 @@
  * One entry per line: add a scheduler by inserting one line.
  */
 import { DDIMScheduler } from './schedulers/ddim';
+import { DDPMScheduler } from './schedulers/ddpm';
+import { EulerDiscreteScheduler } from './schedulers/euler';
+import { EulerAncestralDiscreteScheduler } from './schedulers/euler-ancestral';
+import { HeunDiscreteScheduler } from './schedulers/heun';
+import { KDPM2DiscreteScheduler } from './schedulers/kdpm2';
+import { LCMScheduler } from './schedulers/lcm';
+import { LMSDiscreteScheduler } from './schedulers/lms';
+import { PNDMScheduler } from './schedulers/pndm';
+import { TCDScheduler } from './schedulers/tcd';
 import { DEISMultistepScheduler } from './schedulers/deis';
 import { DPMSolverMultistepScheduler } from './schedulers/dpm-solver-multistep';
 import { DPMSolverSinglestepScheduler } from './schedulers/dpm-solver-singlestep';
@@ -29,7 +38,16 @@ export interface SamplerEntry {
  * SAMPLERS.map((s) => `${s.className} order=${s.order} stochastic=${s.stochastic}`);
  */
 export const SAMPLERS: readonly SamplerEntry[] = Object.freeze([
+  { className: 'DDPMScheduler', order: 1, stochastic: true, create: (c: ResolvedConfig) => new DDPMScheduler(c) },
   { className: 'DDIMScheduler', order: 1, stochastic: false, create: (c: ResolvedConfig) => new DDIMScheduler(c) },
+  { className: 'PNDMScheduler', order: 1, stochastic: false, create: (c: ResolvedConfig) => new PNDMScheduler(c) },
+  { className: 'LCMScheduler', order: 1, stochastic: true, create: (c: ResolvedConfig) => new LCMScheduler(c) },
+  { className: 'TCDScheduler', order: 1, stochastic: true, create: (c: ResolvedConfig) => new TCDScheduler(c) },
+  { className: 'EulerDiscreteScheduler', order: 1, stochastic: false, create: (c: ResolvedConfig) => new EulerDiscreteScheduler(c) },
+  { className: 'EulerAncestralDiscreteScheduler', order: 1, stochastic: true, create: (c: ResolvedConfig) => new EulerAncestralDiscreteScheduler(c) },
+  { className: 'HeunDiscreteScheduler', order: 2, stochastic: false, create: (c: ResolvedConfig) => new HeunDiscreteScheduler(c) },
+  { className: 'LMSDiscreteScheduler', order: 1, stochastic: false, create: (c: ResolvedConfig) => new LMSDiscreteScheduler(c) },
+  { className: 'KDPM2DiscreteScheduler', order: 2, stochastic: false, create: (c: ResolvedConfig) => new KDPM2DiscreteScheduler(c) },
   { className: 'DPMSolverMultistepScheduler', order: 1, stochastic: false, create: (c: ResolvedConfig) => new DPMSolverMultistepScheduler(c) },
   { className: 'DPMSolverSinglestepScheduler', order: 1, stochastic: false, create: (c: ResolvedConfig) => new DPMSolverSinglestepScheduler(c) },
   { className: 'UniPCMultistepScheduler', order: 1, stochastic: false, create: (c: ResolvedConfig) => new UniPCMultistepScheduler(c) },

@@ -4,6 +4,7 @@
  * final sigma of `final_sigmas_type`.
  */
 import { SchedulerError } from './errors';
+import { numpyLinspace } from './timesteps';
 
 const f32 = Math.fround;
 
@@ -95,11 +96,9 @@ export function interpolateSigmas(timesteps: ArrayLike<number>, table: ArrayLike
 export function karrasSigmas(sigmaMin: number, sigmaMax: number, n: number, rho = 7): Float64Array {
   const minInv = sigmaMin ** (1 / rho);
   const maxInv = sigmaMax ** (1 / rho);
+  const ramp = numpyLinspace(0, 1, n);
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const ramp = n === 1 ? 0 : i / (n - 1);
-    out[i] = (maxInv + ramp * (minInv - maxInv)) ** rho;
-  }
+  for (let i = 0; i < n; i++) out[i] = (maxInv + (ramp[i] as number) * (minInv - maxInv)) ** rho;
   return out;
 }
 
@@ -112,10 +111,7 @@ export function karrasSigmas(sigmaMin: number, sigmaMax: number, n: number, rho 
 export function exponentialSigmas(sigmaMin: number, sigmaMax: number, n: number): Float64Array {
   const a = Math.log(sigmaMax);
   const b = Math.log(sigmaMin);
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = n === 1 ? Math.exp(a) : Math.exp(a + ((b - a) * i) / (n - 1));
-  if (n > 1) out[n - 1] = Math.exp(b);
-  return out;
+  return numpyLinspace(a, b, n).map(Math.exp);
 }
 
 /**
@@ -137,6 +133,40 @@ export function sigmaToT(sigma: number, logSigmas: ArrayLike<number>): number {
   let w = (lo - logSigma) / (lo - hi);
   w = Math.min(Math.max(w, 0), 1);
   return (1 - w) * low + w * (low + 1);
+}
+
+/**
+ * `_sigma_to_t` evaluated entirely in float32, as diffusers does when the sigma is a float32 torch
+ * tensor (KDPM2's interpolated timesteps).
+ *
+ * @example
+ * sigmaToTFloat32(sigmasInterpol[1], logSigmas);
+ */
+export function sigmaToTFloat32(sigma: number, logSigmas: ArrayLike<number>): number {
+  const n = logSigmas.length;
+  const logSigma = f32(Math.log(Math.max(sigma, 1e-10)));
+  let low = 0;
+  for (let i = 0; i < n; i++) if (logSigma >= (logSigmas[i] as number)) low = i;
+  low = Math.min(low, n - 2);
+  const lo = logSigmas[low] as number;
+  const hi = logSigmas[low + 1] as number;
+  let w = f32(f32(lo - logSigma) / f32(lo - hi));
+  w = Math.min(Math.max(w, 0), 1);
+  return f32(f32(f32(1 - w) * low) + f32(w * (low + 1)));
+}
+
+/**
+ * The geometric mean of neighbouring sigmas as torch computes it in float32:
+ * `exp(lerp(log a, log b, 0.5))` (torch's lerp: `b - (b - a)·0.5` for weight 0.5).
+ *
+ * @example
+ * logMidpointFloat32(14.6146, 11.4359); // ≈ 12.928
+ */
+export function logMidpointFloat32(a: number, b: number): number {
+  const la = f32(Math.log(a));
+  const lb = f32(Math.log(b));
+  const diff = f32(lb - la);
+  return f32(Math.exp(f32(lb - f32(diff * 0.5))));
 }
 
 /**

@@ -31,6 +31,7 @@ interface GoldenCase {
   num_inference_steps: number;
   step_kwargs: Record<string, unknown>;
   timesteps: Num[];
+  timesteps_dtype: string;
   sigmas: Num[] | null;
   sigmas_interpol?: Num[];
   init_noise_sigma: number;
@@ -118,9 +119,16 @@ describe('golden cases from diffusers', () => {
         for (const [k, [, after]] of Object.entries(c.config_changed_by_set_timesteps ?? {})) expect(s.config[k]).toEqual(after);
       });
 
-      it('timesteps match exactly', () => {
+      it(c.timesteps_dtype === 'int64' ? 'integer timesteps match exactly' : 'fractional timesteps match (float32, within 2.5e-4 of 1000)', () => {
         const s = make();
-        expect(Array.from(s.timesteps, (v) => Math.fround(v))).toEqual(c.timesteps.map((v) => Math.fround(num(v))));
+        const got = Array.from(s.timesteps, (v) => Math.fround(v));
+        const want = c.timesteps.map((v) => Math.fround(num(v)));
+        if (c.timesteps_dtype === 'int64') expect(got).toEqual(want);
+        else {
+          // numpy's SIMD float32 log makes the last bit of _sigma_to_t's result machine-dependent
+          expect(got.length).toBe(want.length);
+          want.forEach((w, i) => expect(Math.abs((got[i] as number) - w), `timestep ${i}: ${got[i]} vs ${w}`).toBeLessThanOrEqual(2.5e-4));
+        }
       });
 
       it('sigmas and init_noise_sigma match', () => {
