@@ -28,6 +28,23 @@ export { buildTinyMib, type TinyMibOptions } from './onnx/tiny/mib';
 export { buildTinyRestorer, type TinyRestorerOptions } from './onnx/tiny/restorer';
 export { buildTinyDetector, tinyDetectorStrides, type TinyDetectorOptions } from './onnx/tiny/detector';
 export { buildTinyIdentity, type TinyIdentityOptions } from './onnx/tiny/identity';
+export { bundleRoleNames, bundleRoles, type BundleRole, type BundleRoleSpec } from './bundle/roles';
+export {
+  MANIFEST_FILE,
+  parseBundleManifest,
+  type BundleComponentSpec,
+  type BundleManifest,
+  type BundleTensorSpec,
+  type Parameterization,
+} from './bundle/manifest';
+export { resolveInsideBundle } from './bundle/paths';
+export { sha256Bytes, sha256File } from './bundle/digest';
+export { bundleLayoutHint, validateBundle, type BundleProgressEvent, type ValidateBundleOptions, type ValidatedBundle } from './bundle/validate-bundle';
+export { defaultBundleCacheDir, isHubId, resolveHubBundle, type HubBundleOptions } from './bundle/hub';
+export { ModelBundle, loadBundle, type BundleComponent, type LoadBundleOptions } from './bundle/load-bundle';
+export { writeTinyBundle, type TinyBundleKind, type WriteTinyBundleOptions } from './bundle/write-tiny-bundle';
+export { tinyTokenizerFiles, tinyTokenizerSpecial, tinyTokenizerVocabSize } from './text/tiny-tokenizer';
+export { encodePrompt, type EncodePromptOptions, type EncodedPrompt } from './text/encode-prompt';
 export type { ColorImage, ImagePixels, RasterImage } from './image/types';
 // core-B: tensors, tiling, RNG re-export, image I/O, VAE
 export { assertFloat32, assertShape, assertTensor, formatShape, shapeSize } from './tensor/shape';

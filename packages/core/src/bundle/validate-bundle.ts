@@ -1,0 +1,243 @@
+/**
+ * Validate a bundle folder against its manifest: paths, files, digests, ONNX signatures and the
+ * agreement between components, all before any inference.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DiffmacError } from '../errors';
+import type { TensorSignature } from '../inference/types';
+import { readOnnxSignature } from '../onnx/model-signature';
+import { sha256File } from './digest';
+import { MANIFEST_FILE, parseBundleManifest, type BundleManifest, type BundleTensorSpec } from './manifest';
+import { resolveInsideBundle } from './paths';
+import { bundleRoles } from './roles';
+
+/** Progress of {@link validateBundle} and `loadBundle`. */
+export type BundleProgressEvent =
+  | { type: 'digest'; file: string; index: number; total: number }
+  | { type: 'signature'; component: string; file: string }
+  | { type: 'download'; file: string; index: number; total: number; bytes: number }
+  | { type: 'done'; components: number; files: number };
+
+/** Options of {@link validateBundle}. */
+export interface ValidateBundleOptions {
+  /** Check every file's sha256 (default true). */
+  verifyDigests?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (event: BundleProgressEvent) => void;
+}
+
+/** What validation found: the manifest and each ONNX component's signature as the file declares it. */
+export interface ValidatedBundle {
+  readonly root: string;
+  readonly manifest: BundleManifest;
+  /** Absolute path of every component. */
+  readonly paths: Readonly<Record<string, string>>;
+  readonly signatures: Readonly<Record<string, { inputs: readonly TensorSignature[]; outputs: readonly TensorSignature[] }>>;
+  /** `scheduler/scheduler_config.json`, parsed, when the bundle has a scheduler. */
+  readonly schedulerConfig: Readonly<Record<string, unknown>> | undefined;
+  /** `model_index.json`, parsed, when present. */
+  readonly modelIndex: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** The layout a user must place, for errors that tell them what goes where. */
+export const bundleLayoutHint =
+  'a bundle folder holds diffmac.json plus the diffusers ONNX layout: model_index.json, unet/model.onnx, vae_encoder/model.onnx, ' +
+  'vae_decoder/model.onnx, text_encoder/model.onnx, tokenizer/ (tokenizer.json, tokenizer_config.json), scheduler/scheduler_config.json ' +
+  '(and for DiffMAC: cond_encoder/, mib/, unet_stage2/, identity/); a one-pass restorer is diffmac.json plus one .onnx file';
+
+function missing(root: string, path: string, what: string): DiffmacError {
+  return new DiffmacError('BUNDLE_MISSING_FILE', `Missing ${what}: place it at ${join(root, path)} (${bundleLayoutHint})`, {
+    argument: path,
+    expected: `a file at ${join(root, path)}`,
+    received: 'no such file',
+  });
+}
+
+async function kindOf(path: string): Promise<'file' | 'dir' | undefined> {
+  const s = await stat(path).catch(() => undefined);
+  return s === undefined ? undefined : s.isDirectory() ? 'dir' : 'file';
+}
+
+async function readJson(path: string, label: string): Promise<Record<string, unknown>> {
+  const text = await readFile(path, 'utf8');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw new DiffmacError('BUNDLE_MANIFEST_INVALID', `${label} is not valid JSON: ${(cause as Error).message}`, { argument: label, cause });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new DiffmacError('BUNDLE_MANIFEST_INVALID', `${label} should hold a JSON object`, { argument: label, expected: 'a JSON object' });
+  }
+  return value as Record<string, unknown>;
+}
+
+function shapeText(shape: readonly (number | string)[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+function compareTensors(
+  file: string,
+  kind: 'input' | 'output',
+  declared: readonly BundleTensorSpec[],
+  actual: readonly TensorSignature[],
+): void {
+  for (const spec of declared) {
+    const found = actual.find((a) => a.name === spec.name);
+    if (!found) {
+      throw new DiffmacError(
+        'BUNDLE_WRONG_NAME',
+        `${file}: the manifest declares ${kind} ${JSON.stringify(spec.name)}, but the model's ${kind}s are ${actual.map((a) => a.name).join(', ')}`,
+        { argument: `${file}:${spec.name}`, expected: `${kind} ${JSON.stringify(spec.name)}`, received: actual.map((a) => a.name).join(', ') },
+      );
+    }
+    if (found.dtype !== spec.dtype) {
+      throw new DiffmacError('BUNDLE_WRONG_DTYPE', `${file}: ${kind} ${JSON.stringify(spec.name)} is ${found.dtype}, the manifest says ${spec.dtype}`, {
+        argument: `${file}:${spec.name}`,
+        expected: spec.dtype,
+        received: found.dtype,
+      });
+    }
+    const sameRank = found.shape.length === spec.shape.length;
+    const sameDims = sameRank && spec.shape.every((d, i) => (typeof d === 'number' ? found.shape[i] === d : typeof found.shape[i] === 'string'));
+    if (!sameDims) {
+      throw new DiffmacError(
+        'BUNDLE_WRONG_SHAPE',
+        `${file}: ${kind} ${JSON.stringify(spec.name)} has shape ${shapeText(found.shape)}, the manifest says ${shapeText(spec.shape)}`,
+        { argument: `${file}:${spec.name}`, expected: shapeText(spec.shape), received: shapeText(found.shape) },
+      );
+    }
+  }
+  if (kind === 'input') {
+    const undeclared = actual.filter((a) => !declared.some((d) => d.name === a.name));
+    if (undeclared.length > 0) {
+      throw new DiffmacError(
+        'BUNDLE_WRONG_NAME',
+        `${file}: the model has input ${JSON.stringify(undeclared[0]!.name)} that the manifest does not declare`,
+        { argument: `${file}:${undeclared[0]!.name}`, expected: declared.map((d) => d.name).join(', '), received: actual.map((a) => a.name).join(', ') },
+      );
+    }
+  }
+}
+
+function dimOf(sig: ValidatedBundle['signatures'][string] | undefined, kind: 'inputs' | 'outputs', name: string, axis: number): number | undefined {
+  const t = sig?.[kind].find((s) => s.name === name);
+  const d = t === undefined ? undefined : t.shape[axis < 0 ? t.shape.length + axis : axis];
+  return typeof d === 'number' ? d : undefined;
+}
+
+function checkAgreement(manifest: BundleManifest, signatures: ValidatedBundle['signatures']): void {
+  const byRole = (role: string) => Object.entries(manifest.components).filter(([, c]) => c.role === role).map(([n]) => signatures[n]);
+  const pairs: [string, number | undefined, string, number | undefined][] = [];
+  for (const unet of [...byRole('unet'), ...byRole('unet_stage2')]) {
+    for (const dec of byRole('vae_decoder')) {
+      pairs.push(['unet sample channels', dimOf(unet, 'inputs', 'sample', 1), 'vae_decoder latent_sample channels', dimOf(dec, 'inputs', 'latent_sample', 1)]);
+    }
+    for (const enc of byRole('vae_encoder')) {
+      pairs.push(['unet sample channels', dimOf(unet, 'inputs', 'sample', 1), 'vae_encoder latent_sample channels', dimOf(enc, 'outputs', 'latent_sample', 1)]);
+    }
+    for (const te of byRole('text_encoder')) {
+      pairs.push([
+        'unet encoder_hidden_states width',
+        dimOf(unet, 'inputs', 'encoder_hidden_states', -1),
+        'text_encoder last_hidden_state width',
+        dimOf(te, 'outputs', 'last_hidden_state', -1),
+      ]);
+    }
+  }
+  for (const [a, av, b, bv] of pairs) {
+    if (av !== undefined && bv !== undefined && av !== bv) {
+      throw new DiffmacError('BUNDLE_INCONSISTENT', `The bundle's components disagree: ${a} is ${av} but ${b} is ${bv}`, {
+        argument: a,
+        expected: String(bv),
+        received: String(av),
+      });
+    }
+  }
+}
+
+/**
+ * Validate the bundle folder `root`: the manifest, that every path stays inside the folder,
+ * that every file exists and matches its sha256, that every ONNX file parses and declares the
+ * manifest's input/output names, dtypes and shapes, and that the components agree (latent
+ * channels, text width). Typed errors name the file and the tensor.
+ *
+ * @example
+ * const checked = await validateBundle('models/tiny', { onProgress: (e) => console.log(e.type) });
+ */
+export async function validateBundle(root: string, options: ValidateBundleOptions = {}): Promise<ValidatedBundle> {
+  const { signal, onProgress } = options;
+  signal?.throwIfAborted();
+  if ((await kindOf(root)) !== 'dir') {
+    throw new DiffmacError('BUNDLE_MISSING_FILE', `The bundle folder ${root} does not exist (${bundleLayoutHint})`, {
+      argument: root,
+      expected: 'a bundle folder',
+      received: 'no such folder',
+    });
+  }
+  const manifestPath = join(root, MANIFEST_FILE);
+  if ((await kindOf(manifestPath)) !== 'file') throw missing(root, MANIFEST_FILE, `the manifest ${MANIFEST_FILE}`);
+  const manifest = parseBundleManifest(await readJson(manifestPath, manifestPath), manifestPath);
+
+  const files = Object.keys(manifest.files);
+  const resolved = new Map<string, string>();
+  for (const file of files) resolved.set(file, await resolveInsideBundle(root, file));
+  const paths: Record<string, string> = {};
+  for (const [name, component] of Object.entries(manifest.components)) {
+    paths[name] = await resolveInsideBundle(root, component.path);
+    const kind = bundleRoles[component.role].kind;
+    const present = await kindOf(paths[name]);
+    if (present !== (kind === 'folder' ? 'dir' : 'file')) throw missing(root, component.path, `the ${component.role} component ${JSON.stringify(name)}`);
+    const listed = kind === 'folder' ? files.some((f) => f.startsWith(`${component.path.replace(/\/$/, '')}/`)) : manifest.files[component.path] !== undefined;
+    if (!listed) {
+      throw new DiffmacError('BUNDLE_MANIFEST_INVALID', `${manifestPath}: files has no sha256 for ${component.path} (component ${name})`, {
+        argument: `files[${JSON.stringify(component.path)}]`,
+        expected: 'a sha256 for every component file',
+        received: 'nothing',
+      });
+    }
+  }
+  for (const [index, file] of files.entries()) {
+    signal?.throwIfAborted();
+    const path = resolved.get(file)!;
+    if ((await kindOf(path)) !== 'file') throw missing(root, file, `the file ${file} listed in ${MANIFEST_FILE}`);
+    if (options.verifyDigests === false) continue;
+    onProgress?.({ type: 'digest', file, index, total: files.length });
+    const digest = await sha256File(path, signal);
+    if (digest !== manifest.files[file]) {
+      throw new DiffmacError('BUNDLE_DIGEST_MISMATCH', `${join(root, file)}: sha256 is ${digest}, the manifest says ${manifest.files[file]}`, {
+        argument: file,
+        expected: manifest.files[file]!,
+        received: digest,
+      });
+    }
+  }
+  const signatures: Record<string, { inputs: readonly TensorSignature[]; outputs: readonly TensorSignature[] }> = {};
+  let schedulerConfig: Record<string, unknown> | undefined;
+  for (const [name, component] of Object.entries(manifest.components)) {
+    signal?.throwIfAborted();
+    const kind = bundleRoles[component.role].kind;
+    if (kind === 'json') {
+      schedulerConfig = await readJson(paths[name]!, join(root, component.path));
+      if (typeof schedulerConfig._class_name !== 'string') {
+        throw new DiffmacError('BUNDLE_MANIFEST_INVALID', `${join(root, component.path)} has no "_class_name" (the diffusers scheduler class)`, {
+          argument: component.path,
+          expected: 'a diffusers scheduler_config.json',
+        });
+      }
+      continue;
+    }
+    if (kind !== 'onnx') continue;
+    onProgress?.({ type: 'signature', component: name, file: component.path });
+    const sig = readOnnxSignature(await readFile(paths[name]!), join(root, component.path));
+    compareTensors(join(root, component.path), 'input', component.inputs ?? [], sig.inputs);
+    compareTensors(join(root, component.path), 'output', component.outputs ?? [], sig.outputs);
+    signatures[name] = { inputs: sig.inputs, outputs: sig.outputs };
+  }
+  checkAgreement(manifest, signatures);
+  const indexPath = join(root, 'model_index.json');
+  const modelIndex = (await kindOf(indexPath)) === 'file' ? await readJson(indexPath, indexPath) : undefined;
+  onProgress?.({ type: 'done', components: Object.keys(manifest.components).length, files: files.length });
+  return { root, manifest, paths, signatures, schedulerConfig, modelIndex };
+}
