@@ -1,5 +1,5 @@
 import { DiffmacError } from '@diffmac/core';
-import { MibError } from '@diffmac/mib';
+import { MibError, createGaussianChannel, stableDiffusionAlphasCumprod } from '@diffmac/mib';
 import { SchedulerError } from '@diffmac/scheduler';
 
 /** One offline check of one package; `run` resolves to a short description of what it saw. */
@@ -26,6 +26,21 @@ function errorShape(make: () => Error & { code: string }): string {
 /** The checks `diffmac selfcheck` runs, one or more per package. */
 export const selfChecks: readonly SelfCheck[] = [
   { package: '@diffmac/scheduler', name: 'loads', run: async () => errorShape(() => new SchedulerError('SELFCHECK', 'x')) },
-  { package: '@diffmac/mib', name: 'loads', run: async () => errorShape(() => new MibError('SELFCHECK', 'x')) },
+  {
+    package: '@diffmac/mib',
+    name: 'gaussian channel rate (SD 2.1 schedule)',
+    run: async () => {
+      // Rate of x_t = √ᾱ·x0 + √(1−ᾱ)·ε for unit-variance x0 is −½·log2(1 − ᾱ_t); solve back for t.
+      const alphas = stableDiffusionAlphasCumprod();
+      const channel = createGaussianChannel({ alphasCumprod: alphas });
+      for (const t of [0, 250, 500, 999]) {
+        const closed = -0.5 * Math.log2(1 - alphas[t]!);
+        if (Math.abs(channel.rateAt(t) - closed) > 1e-12 * closed) throw new Error(`rate at t=${t} is ${channel.rateAt(t)}, closed form ${closed}`);
+        if (channel.timestepForRate(closed).timestep !== t) throw new Error(`solving ${closed} bits did not return t=${t}`);
+      }
+      errorShape(() => new MibError('SELFCHECK', 'x'));
+      return `rate ${channel.rateAt(0).toFixed(3)} → ${channel.rateAt(999).toFixed(5)} bits/element over t = 0..999, matches the closed form`;
+    },
+  },
   { package: '@diffmac/core', name: 'loads', run: async () => errorShape(() => new DiffmacError('SELFCHECK', 'x')) },
 ];
