@@ -3,3 +3,4 @@ export { ExitCode, type CliIo, type Command } from './command';
 export { commands } from './commands';
 export { UsageError } from './usage-error';
 export { cliVersion } from './version';
+export { createProgressBar, formatDuration, type ProgressBar } from './progress';

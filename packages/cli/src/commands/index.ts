@@ -1,5 +1,6 @@
 import type { Command } from '../command';
+import { degradeCommand } from './degrade';
 import { selfcheckCommand } from './selfcheck';
 
 /** Every `diffmac` subcommand, in the order `--help` lists them. */
-export const commands: readonly Command[] = [selfcheckCommand];
+export const commands: readonly Command[] = [degradeCommand, selfcheckCommand];
