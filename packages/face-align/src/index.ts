@@ -14,6 +14,19 @@ export {
 } from './detection/face-api/convert';
 export { fiveFrom68 } from './detection/landmarks-to-five';
 export { iou, nms, type Box4 } from './detection/nms';
+export {
+  createRetinaFaceDetector,
+  createScrfdDetector,
+  createYuNetDetector,
+  finishCandidates,
+  type DetectorModel,
+  type OnnxFaceDetectorOptions,
+} from './detection/decoders/onnx-face-detector';
+export type { FaceCandidate } from './detection/decoders/candidate';
+export { prepareInput, type InputRecipe, type PreparedInput } from './detection/decoders/prepare-input';
+export { decodeRetinaFace, retinaFacePriors, RETINAFACE_CONFIG, type RetinaFacePriorConfig } from './detection/decoders/retinaface';
+export { decodeScrfd, SCRFD_STRIDES } from './detection/decoders/scrfd';
+export { decodeYuNet, YUNET_STRIDES } from './detection/decoders/yunet';
 export { applyAffine, assertAffine, composeAffine, invertAffine, scaleAffine, type AffineMatrix } from './geometry/affine';
 export { ffhqTemplate, ffhqTemplateWithSize, type FaceTemplate, type TemplateOptions } from './geometry/template';
 export { estimateSimilarity, estimateSimilarityWithInliers, type SimilarityEstimate, type SimilarityOptions } from './geometry/estimate-similarity';
