@@ -1,6 +1,7 @@
-import { DiffmacError } from '@diffmac/core';
+import { DiffmacError, createSession } from '@diffmac/core';
 import { MibError, createGaussianChannel, stableDiffusionAlphasCumprod } from '@diffmac/mib';
 import { SchedulerError } from '@diffmac/scheduler';
+import { convertFaceApiModel } from '@diffmac/face-align';
 
 /** One offline check of one package; `run` resolves to a short description of what it saw. */
 export interface SelfCheck {
@@ -43,4 +44,22 @@ export const selfChecks: readonly SelfCheck[] = [
     },
   },
   { package: '@diffmac/core', name: 'loads', run: async () => errorShape(() => new DiffmacError('SELFCHECK', 'x')) },
+  {
+    package: '@diffmac/face-align',
+    name: 'embedded face-api landmark net converts to ONNX and runs',
+    run: async (signal) => {
+      // In memory (cacheDir: false): converts face-api's uint8 weights, runs one grey 112² face.
+      const { bytes } = await convertFaceApiModel('face_landmark_68', { cacheDir: false, signal });
+      const session = await createSession(bytes, { threads: 1, signal });
+      try {
+        const out = await session.run({ image: { data: new Float32Array(112 * 112 * 3).fill(128), shape: [1, 112, 112, 3] } }, { signal });
+        const lm = out.landmarks;
+        if (!lm || lm.shape.join('x') !== '1x136') throw new Error(`landmarks shape ${lm?.shape.join('x')}, expected 1x136`);
+        if (!Array.from(lm.data as Float32Array).every((v) => Number.isFinite(v) && v > -0.5 && v < 1.5)) throw new Error('landmarks outside the crop');
+        return `${(bytes.byteLength / 1e6).toFixed(1)} MB ONNX graph, 68 points from a 112² crop`;
+      } finally {
+        await session.dispose();
+      }
+    },
+  },
 ];
