@@ -3,7 +3,7 @@
  * core's class; the shape is the same: `code`, `argument`, `expected`, `received`).
  *
  * @example
- * try { gaussianChannel({ alphasCumprod: [] }); } catch (e) { if (e instanceof MibError) e.code; // 'INVALID_ARGUMENT'
+ * try { createGaussianChannel({ alphasCumprod: [] }); } catch (e) { if (e instanceof MibError) e.code; // 'INVALID_SCHEDULE'
  * }
  */
 export class MibError extends Error {
