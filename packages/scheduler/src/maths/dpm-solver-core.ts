@@ -103,37 +103,6 @@ export function noisePredictionInto(
 }
 
 /**
- * Dynamic thresholding (Imagen), in place over `batch` equal rows of `x`: per row take the
- * `ratio` quantile `s` of |x| (linear interpolation, like `torch.quantile`), clamp it to
- * `[1, maxValue]`, then clamp x to `[-s, s]` and divide by `s`. `scratch` must hold one row.
- *
- * @example
- * thresholdSampleInPlace(x0, 0.995, 1.0, 1, new Float32Array(x0.length));
- */
-export function thresholdSampleInPlace(
-  x: Float32Array,
-  ratio: number,
-  maxValue: number,
-  batch: number,
-  scratch: Float32Array,
-): Float32Array {
-  const row = x.length / batch;
-  for (let b = 0; b < batch; b++) {
-    const view = x.subarray(b * row, (b + 1) * row);
-    const abs = scratch.subarray(0, row);
-    for (let i = 0; i < row; i++) abs[i] = Math.abs(view[i]!);
-    abs.sort();
-    const pos = ratio * (row - 1);
-    const lo = Math.floor(pos);
-    const hi = Math.min(lo + 1, row - 1);
-    const q = abs[lo]! + (pos - lo) * (abs[hi]! - abs[lo]!);
-    const s = Math.min(Math.max(f(q), 1), maxValue);
-    for (let i = 0; i < row; i++) view[i] = Math.min(Math.max(view[i]!, -s), s) / s;
-  }
-  return x;
-}
-
-/**
  * `out = c[0]*a0 + c[1]*a1 + ...` element-wise for up to six arrays (float64 accumulation, one
  * float32 rounding). Terms whose array is missing or whose coefficient is exactly 0 are skipped,
  * so an infinite array never poisons the result through `0 * Infinity`. `out` may alias any input.
