@@ -38,3 +38,24 @@ export {
   type DegradeFolderResult,
   type DegradeProgressEvent,
 } from './degradation/degrade-folder';
+export { createArcFaceEmbedder, arcfaceInput, toGray8 } from './identity/arcface';
+export type { IdentityEmbedder, GrayConversion, ArcFaceInputOptions, ArcFaceEmbedderOptions } from './identity/arcface';
+export { cosineSimilarity, identityAngle, identityScore } from './identity/identity';
+export type { AngleUnit, IdentityScore } from './identity/identity';
+export { resizeLinearU8 } from './image/resize-linear-u8';
+export {
+  landmarkDistance,
+  landmarkScore,
+  heatmapPoints,
+  createFanLandmarker,
+  landmarkDetectorFromFaceDetector,
+  createDefaultLandmarker,
+} from './landmarks/lmd';
+export type { LandmarkDetector, LandmarkPoint, FanLandmarkerOptions } from './landmarks/lmd';
+export { parseNpy, parseNpz } from './fid/npz';
+export type { NpyArray } from './fid/npz';
+export { frechetDistance, sqrtmPsd, traceSqrtProduct } from './fid/frechet';
+export type { FeatureStats } from './fid/frechet';
+export { readFidStats, FeatureStatsAccumulator, createFidExtractor, fidAgainst } from './fid/fid';
+export type { FeatureSumsState, FidExtractor, FidExtractorOptions } from './fid/fid';
+export { symmetricEigenLarge } from './math/symmetric-tridiagonal';

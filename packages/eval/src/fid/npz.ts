@@ -1,0 +1,176 @@
+import { inflateRawSync } from 'node:zlib';
+import { DiffmacError } from '@diffmac/core';
+
+/** One array from a `.npy` file: float64 values (any numeric dtype is widened), C order, and its shape. */
+export interface NpyArray {
+  readonly data: Float64Array;
+  readonly shape: readonly number[];
+  /** The numpy dtype string as stored, e.g. `'<f8'`. */
+  readonly dtype: string;
+}
+
+function fail(message: string, received: string): never {
+  throw new DiffmacError('NPY_INVALID', message, { argument: 'file', expected: 'a numpy .npy/.npz file', received });
+}
+
+/**
+ * Parse a `.npy` file (format versions 1, 2 and 3): little- or big-endian float16/32/64 and
+ * integer dtypes, C or Fortran order (Fortran arrays are transposed to C order).
+ *
+ * @example
+ * const { data, shape } = parseNpy(bytes); // shape [2048] for FID's mu
+ */
+export function parseNpy(bytes: Uint8Array): NpyArray {
+  if (bytes.length < 10 || bytes[0] !== 0x93 || String.fromCharCode(...bytes.subarray(1, 6)) !== 'NUMPY') fail('Not a .npy file (bad magic)', `${bytes.length} bytes`);
+  const major = bytes[6] as number;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  const start = major === 1 ? 10 : 12;
+  const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(start, start + headerLen));
+  const descr = /'descr'\s*:\s*'([^']+)'/.exec(header)?.[1];
+  const fortran = /'fortran_order'\s*:\s*True/.test(header);
+  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
+  if (!descr || shapeText === undefined) fail('Malformed .npy header', JSON.stringify(header.slice(0, 80)));
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .map(Number);
+  const count = shape.reduce((a, b) => a * b, 1);
+  const little = descr[0] !== '>';
+  const kind = descr.slice(1);
+  const size = Number(kind.slice(1));
+  const off = start + headerLen;
+  if (off + count * size > bytes.length) fail(`Truncated .npy data: ${count} x ${kind} needs ${count * size} bytes`, `${bytes.length - off} bytes`);
+  const out = new Float64Array(count);
+  const dv = new DataView(bytes.buffer, bytes.byteOffset + off, count * size);
+  for (let i = 0; i < count; i++) {
+    const p = i * size;
+    switch (kind) {
+      case 'f8':
+        out[i] = dv.getFloat64(p, little);
+        break;
+      case 'f4':
+        out[i] = dv.getFloat32(p, little);
+        break;
+      case 'f2': {
+        const h = dv.getUint16(p, little);
+        const e = (h >> 10) & 0x1f;
+        const m = h & 0x3ff;
+        const v = e === 0 ? m * 2 ** -24 : e === 31 ? (m ? Number.NaN : Number.POSITIVE_INFINITY) : (1 + m / 1024) * 2 ** (e - 15);
+        out[i] = h & 0x8000 ? -v : v;
+        break;
+      }
+      case 'i8':
+        out[i] = Number(dv.getBigInt64(p, little));
+        break;
+      case 'i4':
+        out[i] = dv.getInt32(p, little);
+        break;
+      case 'i2':
+        out[i] = dv.getInt16(p, little);
+        break;
+      case 'u1':
+        out[i] = dv.getUint8(p);
+        break;
+      case 'i1':
+        out[i] = dv.getInt8(p);
+        break;
+      default:
+        fail(`Unsupported .npy dtype ${descr}`, descr);
+    }
+  }
+  if (fortran && shape.length > 1) {
+    // reverse the axes: Fortran order is C order of the transposed shape
+    const rev = [...shape].reverse();
+    const c = new Float64Array(count);
+    const strides = shape.map((_, k) => shape.slice(0, k).reduce((a, b) => a * b, 1));
+    const idx = new Array<number>(shape.length).fill(0);
+    for (let i = 0; i < count; i++) {
+      let f = 0;
+      for (let k = 0; k < shape.length; k++) f += (idx[k] as number) * (strides[k] as number);
+      c[i] = out[f] as number;
+      for (let k = shape.length - 1; k >= 0; k--) {
+        idx[k] = (idx[k] as number) + 1;
+        if ((idx[k] as number) < (shape[k] as number)) break;
+        idx[k] = 0;
+      }
+    }
+    void rev;
+    return { data: c, shape, dtype: descr };
+  }
+  return { data: out, shape, dtype: descr };
+}
+
+/**
+ * Read every array of a `.npz` (numpy zip) archive: stored and deflated entries, keys without `.npy`.
+ *
+ * @example
+ * const { mu, sigma } = parseNpz(readFileSync('fid_stats.npz'));
+ */
+export function parseNpz(bytes: Uint8Array): Record<string, NpyArray> {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // end of central directory: scan back for its signature
+  let eocd = -1;
+  for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 65557); i--) {
+    if (view.getUint32(i, true) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw new DiffmacError('NPZ_INVALID', 'Not a .npz (zip) file: no end-of-central-directory record', { argument: 'file', expected: 'a zip archive', received: `${bytes.length} bytes` });
+  let entries = view.getUint16(eocd + 10, true);
+  let cd = view.getUint32(eocd + 16, true);
+  let zip64 = false;
+  if (cd === 0xffffffff || entries === 0xffff) {
+    const loc = eocd - 20;
+    if (loc >= 0 && view.getUint32(loc, true) === 0x07064b50) {
+      const z = Number(view.getBigUint64(loc + 8, true));
+      entries = Number(view.getBigUint64(z + 32, true));
+      cd = Number(view.getBigUint64(z + 48, true));
+      zip64 = true;
+    }
+  }
+  const out: Record<string, NpyArray> = {};
+  const dec = new TextDecoder();
+  for (let e = 0; e < entries; e++) {
+    if (view.getUint32(cd, true) !== 0x02014b50) throw new DiffmacError('NPZ_INVALID', 'Corrupt .npz central directory', { argument: 'file' });
+    const method = view.getUint16(cd + 10, true);
+    let compSize = view.getUint32(cd + 20, true);
+    const nameLen = view.getUint16(cd + 28, true);
+    const extraLen = view.getUint16(cd + 30, true);
+    const commentLen = view.getUint16(cd + 32, true);
+    let localOff = view.getUint32(cd + 42, true);
+    const name = dec.decode(bytes.subarray(cd + 46, cd + 46 + nameLen));
+    if (zip64 || compSize === 0xffffffff || localOff === 0xffffffff) {
+      // zip64 extra field: sizes/offset as 64-bit values, in order, only those that overflowed
+      let x = cd + 46 + nameLen;
+      const end = x + extraLen;
+      while (x + 4 <= end) {
+        const id = view.getUint16(x, true);
+        const len = view.getUint16(x + 2, true);
+        if (id === 0x0001) {
+          let p = x + 4;
+          if (view.getUint32(cd + 24, true) === 0xffffffff) p += 8;
+          if (compSize === 0xffffffff) {
+            compSize = Number(view.getBigUint64(p, true));
+            p += 8;
+          }
+          if (localOff === 0xffffffff) localOff = Number(view.getBigUint64(p, true));
+        }
+        x += 4 + len;
+      }
+    }
+    const lNameLen = view.getUint16(localOff + 26, true);
+    const lExtraLen = view.getUint16(localOff + 28, true);
+    const dataStart = localOff + 30 + lNameLen + lExtraLen;
+    const raw = bytes.subarray(dataStart, dataStart + compSize);
+    let content: Uint8Array;
+    if (method === 0) content = raw;
+    else if (method === 8) content = new Uint8Array(inflateRawSync(raw));
+    else throw new DiffmacError('NPZ_INVALID', `Unsupported zip compression method ${method} for ${name}`, { argument: 'file', expected: 'stored (0) or deflated (8)', received: String(method) });
+    out[name.replace(/\.npy$/, '')] = parseNpy(content);
+    cd += 46 + nameLen + extraLen + commentLen;
+  }
+  return out;
+}
