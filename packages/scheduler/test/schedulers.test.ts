@@ -239,7 +239,7 @@ describe('every scheduler of this part', () => {
     expect(s.order).toBe(entry.order);
     const run = () => {
       s.setTimesteps(6);
-      let x = randomTensor(20).map((v) => v * s.initNoiseSigma);
+      let x: Float32Array = randomTensor(20).map((v) => v * s.initNoiseSigma);
       for (const t of Array.from(s.timesteps)) {
         const scaled = s.scaleModelInput(x, t);
         const out = scaled.map((v) => 0.5 * Math.tanh(v));
