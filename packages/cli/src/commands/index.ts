@@ -1,6 +1,7 @@
 import type { Command } from '../command';
+import { bundleCommand } from './bundle';
 import { degradeCommand } from './degrade';
 import { selfcheckCommand } from './selfcheck';
 
 /** Every `diffmac` subcommand, in the order `--help` lists them. */
-export const commands: readonly Command[] = [degradeCommand, selfcheckCommand];
+export const commands: readonly Command[] = [bundleCommand, degradeCommand, selfcheckCommand];

@@ -1,6 +1,7 @@
 import { DiffmacError, createSession } from '@diffmac/core';
 import { MibError, createGaussianChannel, stableDiffusionAlphasCumprod } from '@diffmac/mib';
 import { SchedulerError } from '@diffmac/scheduler';
+import { buildTinyUnet, createSession as createTinySession } from '@diffmac/core';
 import { convertFaceApiModel } from '@diffmac/face-align';
 
 /** One offline check of one package; `run` resolves to a short description of what it saw. */
@@ -44,6 +45,30 @@ export const selfChecks: readonly SelfCheck[] = [
     },
   },
   { package: '@diffmac/core', name: 'loads', run: async () => errorShape(() => new DiffmacError('SELFCHECK', 'x')) },
+  {
+    package: '@diffmac/core',
+    name: 'tiny UNet through the seam',
+    run: async (signal) => {
+      // Built in memory by the ONNX graph builder, run once through createSession.
+      const unet = buildTinyUnet({ seed: 0 });
+      const session = await createTinySession(unet.bytes, { threads: 1, checkFinite: true, name: 'tiny-unet', signal });
+      try {
+        const out = await session.run(
+          {
+            sample: { data: new Float32Array(4 * 8 * 8).fill(0.5), shape: [1, 4, 8, 8] },
+            timestep: { data: new BigInt64Array([500n]), shape: [1] },
+            encoder_hidden_states: { data: new Float32Array(4 * 32).fill(0.1), shape: [1, 4, 32] },
+          },
+          { signal },
+        );
+        const y = out.out_sample;
+        if (!y || y.shape.join('x') !== '1x4x8x8') throw new Error(`out_sample shape ${y?.shape.join('x')}, expected 1x4x8x8`);
+        return `${(unet.bytes.byteLength / 1e3).toFixed(1)} kB UNet, out_sample 1x4x8x8 finite`;
+      } finally {
+        await session.dispose();
+      }
+    },
+  },
   {
     package: '@diffmac/face-align',
     name: 'embedded face-api landmark net converts to ONNX and runs',
