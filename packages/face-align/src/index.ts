@@ -36,3 +36,5 @@ export { assertColorImage } from './image/assert-color-image';
 export { erodePlane } from './filters/erode';
 export { gaussianBlurPlane, gaussianKernel, type PlaneWindow } from './filters/gaussian-blur';
 export { resizeLanczos4 } from './resize/resize-lanczos';
+export { pasteBack, pasteBackDetailed, type PasteBackOptions, type PasteFace, type PasteInternals, type PasteResult } from './paste/paste-back';
+export { toUint8 } from './image/to-uint8';

@@ -27,6 +27,9 @@ describe('gaussianBlurPlane matches cv2.GaussianBlur on float32', () => {
     const win = gaussianBlurPlane(part, ww, wh, 9, 0, { x: wx, y: wy, imageWidth: W, imageHeight: H });
     for (let y = 0; y < wh; y++) for (let x = 0; x < ww; x++) expect(win[y * ww + x]).toBe(whole[(y + wy) * W + x + wx]);
   });
+  it('kernels equal cv2.getGaussianKernel(k, 0, CV_32F) bit for bit, k = 1..201', () => {
+    for (const [k, v] of Object.entries(ops.gaussian_kernels)) expect([...gaussianKernel(Number(k))]).toEqual(v);
+  });
   it('kernel sums to one and uses the sigma rule', () => {
     const k = gaussianKernel(27);
     expect(k.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);

@@ -11,6 +11,7 @@ export interface OpenCvOps {
   lanczos: { w: number; h: number; cn: 3 | 4; ow: number; oh: number; img: number[]; out: number[]; fimg: number[]; fout: number[] }[];
   blur: { k: number; w: number; h: number; img: number[]; out: number[] }[];
   erode: { k: number; w: number; h: number; img: number[]; out: number[] }[];
+  gaussian_kernels: Record<string, number[]>;
 }
 
 export const ops = JSON.parse(readFileSync(new URL('fixtures/opencv-ops.json', import.meta.url), 'utf8')) as OpenCvOps;

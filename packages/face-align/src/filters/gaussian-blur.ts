@@ -11,9 +11,29 @@ const SMALL: readonly (readonly number[])[] = [
   [0.015625, 0.05078125, 0.1171875, 0.19921875, 0.234375, 0.19921875, 0.1171875, 0.05078125, 0.015625],
 ];
 
+/** Dekker split of a double for exact products. */
+function split(a: number): [number, number] {
+  const c = 134217729 * a; // 2^27 + 1
+  const hi = c - (c - a);
+  return [hi, a - hi];
+}
+
+/** a·b + c with one rounding (as softfloat's mulAdd), via an error-free product. */
+function fusedMulAdd(a: number, b: number, c: number): number {
+  const p = a * b;
+  const [ah, al] = split(a);
+  const [bh, bl] = split(b);
+  const e = ah * bh - p + ah * bl + al * bh + al * bl;
+  const s = p + c;
+  const bb = s - p;
+  const t = p - (s - bb) + (c - bb);
+  return s + (t + e);
+}
+
 /**
- * OpenCV's `getGaussianKernel(ksize, sigma, CV_32F)`: for `sigma <= 0`, sigma is
- * `0.3·((ksize−1)·0.5 − 1) + 0.8`, and odd sizes up to 9 use OpenCV's fixed table.
+ * OpenCV's `getGaussianKernel(ksize, sigma, CV_32F)` (4.x, computed through its bit-exact double
+ * kernel): for `sigma <= 0`, sigma is `0.15·ksize + 0.35` (= `0.3·((ksize−1)·0.5 − 1) + 0.8`), and
+ * sizes 1–9 use OpenCV's fixed table.
  *
  * @example
  * gaussianKernel(3, 0); // Float32Array [0.25, 0.5, 0.25]
@@ -21,17 +41,24 @@ const SMALL: readonly (readonly number[])[] = [
 export function gaussianKernel(ksize: number, sigma = 0): Float32Array {
   if (!Number.isInteger(ksize) || ksize < 1 || ksize % 2 === 0) invalidArgument('ksize', 'a positive odd integer', ksize, 'INVALID_KERNEL');
   const fixed = ksize <= 9 && sigma <= 0 ? SMALL[ksize >> 1] : undefined;
-  const s = sigma > 0 ? sigma : ((ksize - 1) * 0.5 - 1) * 0.3 + 0.8;
-  const scale2 = -0.5 / (s * s);
-  const k = new Float32Array(ksize);
+  if (fixed) return Float32Array.from(fixed);
+  const s = sigma > 0 ? sigma : fusedMulAdd(ksize, 0.15, 0.35);
+  const scale2 = -0.125 / (s * s);
+  const half = (ksize - 1) >> 1;
+  const values = new Float64Array(half);
   let sum = 0;
-  for (let i = 0; i < ksize; i++) {
-    const x = i - (ksize - 1) * 0.5;
-    k[i] = fixed ? fixed[i]! : Math.exp(scale2 * x * x);
-    sum += k[i]!;
+  for (let i = 0, x = 1 - ksize; i < half; i++, x += 2) {
+    values[i] = Math.exp(x * x * scale2);
+    sum += values[i]!;
   }
-  sum = 1 / sum;
-  for (let i = 0; i < ksize; i++) k[i] = k[i]! * sum;
+  sum = sum * 2 + 1;
+  const mul = 1 / sum;
+  const k = new Float32Array(ksize);
+  for (let i = 0; i < half; i++) {
+    k[i] = values[i]! * mul;
+    k[ksize - 1 - i] = k[i]!;
+  }
+  k[half] = mul;
   return k;
 }
 
