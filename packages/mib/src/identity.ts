@@ -1,8 +1,11 @@
 import { describeValue, invalidArgument, MibError } from './errors';
 
 /**
- * Anything that turns a face into an identity embedding (an ArcFace session in @diffmac/eval or
- * face-align, a cached table, a test stub). `Face` is whatever image type the embedder reads.
+ * Anything that turns a face into an identity embedding (an ArcFace session, a cached table, a
+ * test stub). `Face` is whatever the embedder reads. It may resolve to the embedding itself or to
+ * a one-element list of embeddings, so batch embedders fit as they are: face-align's
+ * `FaceEmbedder` (`embed(face) → [descriptor]`) directly, and @diffmac/eval's ArcFace embedder
+ * (`embed(faces[]) → embeddings[]`) with each reference given as a one-face array.
  *
  * @example
  * const embedder: IdentityEmbedder<{ data: Float32Array; shape: number[] }> = {
@@ -10,7 +13,18 @@ import { describeValue, invalidArgument, MibError } from './errors';
  * };
  */
 export interface IdentityEmbedder<Face = unknown> {
-  embed(face: Face, options?: { signal?: AbortSignal }): Promise<Float32Array>;
+  embed(face: Face, options?: { signal?: AbortSignal }): Promise<Float32Array | ArrayLike<number> | readonly ArrayLike<number>[]>;
+}
+
+/** An embedder's answer as one Float32Array: the array itself, a list of exactly one, or any numeric array-like. */
+function toEmbedding(result: unknown, argument: string): Float32Array {
+  if (result instanceof Float32Array) return result;
+  if (Array.isArray(result) && result.length === 1 && typeof result[0] === 'object' && result[0] !== null) return toEmbedding(result[0], `${argument}[0]`);
+  if (ArrayBuffer.isView(result) && !(result instanceof DataView) && !(result instanceof BigInt64Array) && !(result instanceof BigUint64Array)) {
+    return Float32Array.from(result as unknown as ArrayLike<number>);
+  }
+  if (Array.isArray(result) && result.every((v) => typeof v === 'number')) return Float32Array.from(result as number[]);
+  return invalidArgument(argument, 'an embedding (Float32Array, numeric array, or a list of exactly one)', result, 'INVALID_EMBEDDING');
 }
 
 function checkEmbedding(e: unknown, argument: string): Float32Array {
@@ -85,7 +99,9 @@ export async function embedReferences<Face>(
   let sum: Float64Array | undefined;
   for (let k = 0; k < faces.length; k++) {
     options.signal?.throwIfAborted();
-    const e = normalizeEmbedding(checkEmbedding(await embedder.embed(faces[k] as Face, options.signal ? { signal: options.signal } : {}), `embedder.embed(faces[${k}])`));
+    const argument = `embedder.embed(faces[${k}])`;
+    const raw = await embedder.embed(faces[k] as Face, options.signal ? { signal: options.signal } : {});
+    const e = normalizeEmbedding(checkEmbedding(toEmbedding(raw, argument), argument));
     if (sum === undefined) sum = new Float64Array(e.length);
     else if (e.length !== sum.length) {
       throw new MibError('SHAPE_MISMATCH', `Expected every embedding to have ${sum.length} values, received ${e.length} for faces[${k}]`, {

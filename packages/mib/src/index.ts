@@ -36,3 +36,4 @@ export {
 } from './learned-bottleneck';
 export { blendIdentity, embedReferences, normalizeEmbedding, type IdentityEmbedder } from './identity';
 export { withReferenceIdentity, type ReferenceGuidedBottleneck, type ReferenceGuidedOptions, type ReferenceSource } from './reference-guided';
+export { createPassThroughBottleneck, type PassThroughBottleneck, type PassThroughResult } from './pass-through';

@@ -59,6 +59,19 @@ describe('identity embeddings', () => {
     expect(embedder.calls).toEqual(['a', 'b']);
   });
 
+  it('takes batch embedders as they are: a list of one embedding, or any numeric array', async () => {
+    // face-align's FaceEmbedder shape: embed(face | faces) → Float32Array[].
+    const faceAlignLike = { async embed(face: Face | Face[]) { return (Array.isArray(face) ? face : [face]).map((f) => new Float32Array(table[f.name]!)); } };
+    expect(Array.from(await embedReferences(faceAlignLike, [{ name: 'a' }]))).toEqual([0.6, 0.8, 0].map(Math.fround));
+    // @diffmac/eval's ArcFace shape: embed(faces[]) → ArrayLike<number>[]; each reference is a one-face array.
+    const evalLike = { async embed(faces: Face[]) { return faces.map((f) => table[f.name]!); } };
+    expect(Array.from(await embedReferences(evalLike, [[{ name: 'b' }]]))).toEqual([0, 0, 1]);
+    const float64 = { async embed() { return new Float64Array([0, 3, 4]); } };
+    expect(Array.from(await embedReferences(float64, [0]))).toEqual([0, 0.6, 0.8].map(Math.fround));
+    const two = { async embed() { return [new Float32Array([1]), new Float32Array([2])]; } };
+    expect(await asyncCodeOf(() => embedReferences(two, [0]))).toBe('INVALID_EMBEDDING');
+  });
+
   it('rejects bad embeddings with typed errors', async () => {
     expect(codeOf(() => normalizeEmbedding(new Float32Array(3)))).toBe('INVALID_EMBEDDING');
     expect(codeOf(() => normalizeEmbedding(new Float32Array([1, Number.NaN])))).toBe('NON_FINITE');
