@@ -38,3 +38,7 @@ export { gaussianBlurPlane, gaussianKernel, type PlaneWindow } from './filters/g
 export { resizeLanczos4 } from './resize/resize-lanczos';
 export { pasteBack, pasteBackDetailed, type PasteBackOptions, type PasteFace, type PasteInternals, type PasteResult } from './paste/paste-back';
 export { toUint8 } from './image/to-uint8';
+export { fiveFrom98 } from './geometry/five-from-98';
+export { alignFace, FACEXLIB_BORDER_RGB, type AlignFaceOptions, type AlignedFace } from './align/align-face';
+export { selectFaces, type FaceFilter } from './helper/select-faces';
+export { restoreFaces, type BackgroundUpsampler, type RestoreContext, type RestoredFace, type RestoreFacesEvent, type RestoreFacesOptions, type RestoreFacesResult, type RestoreFunction } from './helper/restore-faces';
