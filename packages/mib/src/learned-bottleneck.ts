@@ -226,6 +226,7 @@ export function createLearnedBottleneck(options: LearnedBottleneckOptions): Lear
         const m = mean.data[i] as number;
         out[i] = noise ? m + temperature * Math.exp(0.5 * (logVar.data[i] as number)) * (noise[i] as number) : m;
       }
+      if (noise) assertFinite(out, 'z (the sample μ + β·σ·ε overflowed float32; clamp the log-variance with options.logVarClamp)');
       let sampledBitsPerElement = Infinity;
       if (temperature === 1) sampledBitsPerElement = rate.bitsPerElement;
       else if (temperature > 0) {

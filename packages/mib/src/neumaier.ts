@@ -17,6 +17,11 @@ export class NeumaierSum {
   /** Add one term. */
   add(x: number): void {
     const t = this.sum + x;
+    if (!Number.isFinite(t)) {
+      // Infinite (or NaN) totals stay so; the compensation would turn them into NaN.
+      this.sum = t;
+      return;
+    }
     if (Math.abs(this.sum) >= Math.abs(x)) this.compensation += this.sum - t + x;
     else this.compensation += x - t + this.sum;
     this.sum = t;
@@ -24,7 +29,7 @@ export class NeumaierSum {
 
   /** The compensated total so far. */
   get value(): number {
-    return this.sum + this.compensation;
+    return Number.isFinite(this.sum) ? this.sum + this.compensation : this.sum;
   }
 
   /** The running sum and its compensation, for serialising. */

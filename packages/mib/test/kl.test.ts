@@ -61,6 +61,12 @@ describe('KL between diagonal Gaussians', () => {
     expect(klDiagonalGaussians(p, p).nats).toBe(0);
   });
 
+  it('an infinite KL term makes an infinite rate, not NaN', () => {
+    const r = klToStandardNormal({ mean: tensor([0, 0], [1, 2]), logVar: tensor([1000, 0], [1, 2]) });
+    expect(r.bits).toBe(Infinity);
+    expect(r.bitsPerImage[0]).toBe(Infinity);
+  });
+
   it('rejects a mean/log-variance shape mismatch and non-finite values with typed errors', () => {
     const mean = tensor([0, 0, 0, 0], [1, 4]);
     expect(codeOf(() => klToStandardNormal({ mean, logVar: tensor([0, 0, 0, 0], [2, 2]) }))).toBe('SHAPE_MISMATCH');
@@ -89,5 +95,10 @@ describe('units and sums', () => {
     }
     expect(s.value).toBe(4);
     expect(naive).not.toBe(4);
+    const inf = new NeumaierSum();
+    inf.add(1);
+    inf.add(Infinity);
+    inf.add(2);
+    expect(inf.value).toBe(Infinity);
   });
 });

@@ -215,6 +215,17 @@ describe('createLearnedBottleneck with a known-weight model', () => {
     expect(Math.max(...out.logVar.data)).toBeLessThanOrEqual(0.5);
     expect(Math.min(...out.logVar.data)).toBeGreaterThanOrEqual(-0.5);
     expect(await asyncCodeOf(() => mib.compress(latent))).toBe('RNG_REQUIRED');
+    const huge: BottleneckSession = {
+      async run(feeds) {
+        const x = feeds.latent!;
+        return { mean: { data: new Float32Array(x.data.length), shape: x.shape }, logvar: { data: new Float32Array(x.data.length).fill(88), shape: x.shape } };
+      },
+    };
+    const overflow = createLearnedBottleneck({ session: huge });
+    expect(await asyncCodeOf(() => overflow.compress(latent, { noise: new Float32Array(8).fill(1e25) }))).toBe('NON_FINITE');
+    const clamped = createLearnedBottleneck({ session: huge, logVarClamp: [-30, 20] });
+    const big = (await clamped.compress(latent, { noise: new Float32Array(8).fill(1e25) })).z.data[0]!;
+    expect(big / (Math.exp(10) * 1e25)).toBeCloseTo(1, 6);
     expect(await asyncCodeOf(() => mib.compress(latent, { noise: new Float32Array(3) }))).toBe('SHAPE_MISMATCH');
     expect(await asyncCodeOf(() => mib.compress(tensor([1, 2], [2]), { deterministic: true }))).toBe('INVALID_SHAPE');
     const controller = new AbortController();
