@@ -52,8 +52,8 @@ describe('restoreFaces', () => {
     expect(faces[0]!.aligned.width).toBe(128);
     expect(events.map((e) => e.type)).toEqual(['detected', 'face-aligned', 'face-restored', 'face-aligned', 'face-restored', 'background', 'pasted']);
     // centre of face 0 in the photo is bright now, a far corner is not
-    const [[cx, cy]] = applyAffine([0.2 * 512 / 128, 0, 0, 0, 0.2 * 512 / 128, 0], [[64, 70]]);
-    expect(image!.data[(Math.round(cy!) * 300 + Math.round(cx!)) * 3]).toBeGreaterThan(240);
+    const [cx, cy] = applyAffine([0.2 * 512 / 128, 0, 0, 0, 0.2 * 512 / 128, 0], [[64, 70]])[0]!;
+    expect(image!.data[(Math.round(cy) * 300 + Math.round(cx)) * 3]).toBeGreaterThan(240);
     expect(image!.data[(199 * 300 + 299) * 3]).toBe(60);
   });
 
