@@ -2,7 +2,8 @@
 // models with KNOWN weights, built with core's graph builder, run through createSession, checked
 // against closed forms. (mib itself never imports core; this is the allowed direction.)
 import { afterAll, describe, expect, it } from 'vitest';
-import { createLearnedBottleneck, MibError, type BottleneckSession } from '@diffmac/mib';
+import { createGaussianChannel, createLearnedBottleneck, MibError, stableDiffusionAlphasCumprod, type BottleneckSession } from '@diffmac/mib';
+import { createScheduler } from '@diffmac/scheduler';
 import { buildTinyMib, createRng, createSession, OnnxGraphBuilder, type ModelSession } from '../src/index';
 
 const C = 2;
@@ -138,5 +139,32 @@ describe('learned MIB over core sessions (known-weight ONNX models)', () => {
     });
     expect(out.rate.nats).toBeCloseTo(nats, 6);
     expect(out.z.shape).toEqual([2, 4, 3, 3]);
+  });
+});
+
+describe("mib's Gaussian channel on @diffmac/scheduler's schedule", () => {
+  const scheduler = createScheduler('DDPMScheduler', { beta_schedule: 'scaled_linear', beta_start: 0.00085, beta_end: 0.012, num_train_timesteps: 1000 });
+
+  it("the scheduler's ᾱ is the schedule mib computes, and gives the same rates", () => {
+    const mine = stableDiffusionAlphasCumprod();
+    const theirs = scheduler.alphasCumprod;
+    expect(theirs.length).toBe(1000);
+    for (let t = 0; t < 1000; t++) expect(Math.abs(theirs[t]! - mine[t]!) / mine[t]!).toBeLessThan(2e-6);
+    const fromScheduler = createGaussianChannel({ alphasCumprod: theirs });
+    const fromMib = createGaussianChannel({ alphasCumprod: mine });
+    for (const t of [0, 100, 500, 999]) expect(Math.abs(fromScheduler.rateAt(t) - fromMib.rateAt(t)) / fromMib.rateAt(t)).toBeLessThan(1e-5);
+  });
+
+  it("compress at timestep t equals the scheduler's addNoise (DifFace's forward diffusion)", async () => {
+    const channel = createGaussianChannel({ alphasCumprod: scheduler.alphasCumprod });
+    const x0 = new Float32Array(32).map((_, i) => Math.cos(i));
+    const noise = new Float32Array(32);
+    createRng(9).normal(noise);
+    for (const t of [10, 400, 999]) {
+      const out = await channel.compress({ data: x0, shape: [2, 16] }, { noise, timestep: t });
+      const expected = scheduler.addNoise(x0, noise, t);
+      out.z.data.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
+      expect(out.timestep).toBe(t);
+    }
   });
 });
