@@ -17,11 +17,20 @@ export interface RgbFloat {
 export function toRgb255(image: ColorImage): RgbFloat {
   const { width, height, channels, data } = image;
   const out = new Float32Array(width * height * 3);
-  const k = data instanceof Float32Array ? 255 : 1;
-  for (let i = 0, j = 0; i < out.length; i += 3, j += channels) {
-    out[i] = (data[j] as number) * k;
-    out[i + 1] = (data[j + 1] as number) * k;
-    out[i + 2] = (data[j + 2] as number) * k;
+  if (data instanceof Uint8Array && channels === 3) {
+    out.set(data);
+  } else if (data instanceof Uint8Array) {
+    for (let i = 0, j = 0; i < out.length; i += 3, j += channels) {
+      out[i] = data[j] as number;
+      out[i + 1] = data[j + 1] as number;
+      out[i + 2] = data[j + 2] as number;
+    }
+  } else {
+    for (let i = 0, j = 0; i < out.length; i += 3, j += channels) {
+      out[i] = (data[j] as number) * 255;
+      out[i + 1] = (data[j + 1] as number) * 255;
+      out[i + 2] = (data[j + 2] as number) * 255;
+    }
   }
   return { width, height, data: out };
 }
@@ -65,29 +74,38 @@ export function squareResize(rgb: RgbFloat, rect: PixelRect, size: number, centr
   const scale = side / size;
   const src = rgb.data;
   const stride = rgb.width * 3;
-  // Value of the padded square at integer (sx, sy), channel c.
-  const at = (sx: number, sy: number, c: number): number => {
-    const cx = sx - offsetX;
-    const cy = sy - offsetY;
-    if (cx < 0 || cy < 0 || cx >= rect.width || cy >= rect.height) return 0;
-    return src[(rect.y + cy) * stride + (rect.x + cx) * 3 + c] as number;
+  // Per output column / row: the two source taps (as offsets, -1 for the zero padding) and the weight.
+  const taps = (n: number, offset: number, extent: number, origin: number, step: number) => {
+    const a = new Int32Array(n);
+    const b = new Int32Array(n);
+    const f = new Float64Array(n);
+    const at = (s: number) => (s - offset < 0 || s - offset >= extent ? -1 : (origin + s - offset) * step);
+    for (let i = 0; i < n; i++) {
+      const p = Math.fround(i * scale);
+      const p0 = Math.floor(p);
+      a[i] = at(p0);
+      b[i] = at(Math.min(side - 1, Math.ceil(p)));
+      f[i] = p - p0;
+    }
+    return { a, b, f };
   };
+  const cols = taps(size, offsetX, rect.width, rect.x, 3);
+  const rows = taps(size, offsetY, rect.height, rect.y, stride);
+  const value = (row: number, col: number, c: number) => (row < 0 || col < 0 ? 0 : (src[row + col + c] as number));
   for (let r = 0; r < size; r++) {
-    const fy = Math.fround(r * scale);
-    const y0 = Math.floor(fy);
-    const y1 = Math.min(side - 1, Math.ceil(fy));
-    const dy = fy - y0;
+    const r0 = rows.a[r] as number;
+    const r1 = rows.b[r] as number;
+    const dy = rows.f[r] as number;
     for (let q = 0; q < size; q++) {
-      const fx = Math.fround(q * scale);
-      const x0 = Math.floor(fx);
-      const x1 = Math.min(side - 1, Math.ceil(fx));
-      const dx = fx - x0;
+      const c0 = cols.a[q] as number;
+      const c1 = cols.b[q] as number;
+      const dx = cols.f[q] as number;
       const o = outOffset + (r * size + q) * 3;
       for (let c = 0; c < 3; c++) {
-        const tl = at(x0, y0, c);
-        const tr = at(x1, y0, c);
-        const bl = at(x0, y1, c);
-        const br = at(x1, y1, c);
+        const tl = value(r0, c0, c);
+        const tr = value(r0, c1, c);
+        const bl = value(r1, c0, c);
+        const br = value(r1, c1, c);
         const top = tl + (tr - tl) * dx;
         const bottom = bl + (br - bl) * dx;
         out[o + c] = top + (bottom - top) * dy;
