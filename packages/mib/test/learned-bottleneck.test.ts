@@ -236,3 +236,41 @@ describe('createLearnedBottleneck with a known-weight model', () => {
     expect(events).toEqual(['compress-start', 'compress-done']);
   });
 });
+
+describe('reparameterisation statistics (Monte Carlo against the closed forms)', () => {
+  // Every element of one image shares μ = 0.7 and log σ² = ln 0.3, so n samples come from one call.
+  const n = 40000;
+  const mu = 0.7;
+  const lv = Math.log(0.3);
+  const constant: BottleneckSession = {
+    async run(feeds) {
+      const len = feeds.latent!.data.length;
+      return { mean: { data: new Float32Array(len).fill(mu), shape: [1, len] }, logvar: { data: new Float32Array(len).fill(lv), shape: [1, len] } };
+    },
+  };
+
+  it('samples have mean μ and variance β²σ², and E[log q(z) − log p(z)] is the reported KL', async () => {
+    const mib = createLearnedBottleneck({ session: constant });
+    for (const beta of [1, 0.5]) {
+      const out = await mib.compress(tensor(new Array(n).fill(0), [1, n]), { rng: testNormals(beta === 1 ? 11 : 12), temperature: beta });
+      let sum = 0;
+      let sq = 0;
+      let logRatio = 0;
+      const v = beta * beta * 0.3;
+      for (const z of out.z.data) {
+        sum += z;
+        sq += (z - mu) ** 2;
+        // log N(z; μ, v) − log N(z; 0, 1)
+        logRatio += -0.5 * Math.log(v) - ((z - mu) ** 2) / (2 * v) + (z * z) / 2;
+      }
+      const mean = sum / n;
+      const variance = sq / n;
+      expect(Math.abs(mean - mu)).toBeLessThan(5 * Math.sqrt(v / n));
+      expect(Math.abs(variance - v)).toBeLessThan(5 * v * Math.sqrt(2 / n));
+      // The Monte-Carlo KL of the noise actually applied matches sampledBitsPerElement.
+      const mcBits = logRatio / n / Math.LN2;
+      expect(Math.abs(mcBits - out.sampledBitsPerElement)).toBeLessThan(0.02);
+      if (beta === 1) expect(out.sampledBitsPerElement).toBeCloseTo(out.rateBitsPerElement, 12);
+    }
+  });
+});
