@@ -29,8 +29,22 @@ export interface RateTableRow {
   readonly bitsPerElement: number;
 }
 
-/** Options of {@link createGaussianChannel}. */
+/** The JSON form of a Gaussian channel (`channel.toJSON()`); `createGaussianChannel` takes it back. */
+export interface GaussianChannelConfig {
+  readonly type: 'diffmac-gaussian-channel';
+  readonly version: 1;
+  readonly alphasCumprod: number[];
+  readonly signalVariance: number;
+  readonly timestep?: number;
+  readonly targetBitsPerElement?: number;
+  readonly rounding: RateRounding;
+}
+
+/** Options of {@link createGaussianChannel} (a {@link GaussianChannelConfig} is one). */
 export interface GaussianChannelOptions {
+  /** Set by {@link GaussianChannelConfig}; checked when present. */
+  type?: 'diffmac-gaussian-channel';
+  version?: 1;
   /** The noise schedule as data: ᾱ_t for t = 0..T−1, in [0, 1), non-increasing (e.g. {@link stableDiffusionAlphasCumprod}). */
   alphasCumprod: ArrayLike<number>;
   /** Variance of the input per element, σx² (default 1: SD latents scaled by 0.18215 are close to it). */
@@ -77,6 +91,8 @@ export interface GaussianChannel extends Bottleneck<GaussianChannelResult, Gauss
   timestepForRate(bitsPerElement: number, rounding?: RateRounding): TimestepForRate;
   /** Rate against timestep (every timestep, or the ones given). */
   rateTable(timesteps?: readonly number[]): RateTableRow[];
+  /** Plain JSON config; `createGaussianChannel(JSON.parse(JSON.stringify(channel)))` rebuilds it. */
+  toJSON(): GaussianChannelConfig;
 }
 
 function checkSchedule(alphasCumprod: ArrayLike<number>): Float64Array {
@@ -177,8 +193,15 @@ export function timestepForRate(
  */
 export function createGaussianChannel(options: GaussianChannelOptions): GaussianChannel {
   if (typeof options !== 'object' || options === null) invalidArgument('options', '{ alphasCumprod, ... }', options);
+  if (options.type !== undefined && options.type !== 'diffmac-gaussian-channel') {
+    invalidArgument('options.type', "'diffmac-gaussian-channel'", options.type, 'INVALID_CONFIG');
+  }
+  if (options.version !== undefined && options.version !== 1) invalidArgument('options.version', '1', options.version, 'INVALID_CONFIG');
   const alphas = checkSchedule(options.alphasCumprod);
   const signalVariance = options.signalVariance ?? 1;
+  if (!(typeof signalVariance === 'number' && Number.isFinite(signalVariance) && signalVariance > 0)) {
+    invalidArgument('options.signalVariance', 'a finite number > 0', signalVariance);
+  }
   const rates = alphas.map((a) => gaussianChannelRate(a, signalVariance));
   const defaultRounding = checkRounding(options.rounding ?? 'nearest');
   const last = alphas.length - 1;
@@ -213,6 +236,15 @@ export function createGaussianChannel(options: GaussianChannelOptions): Gaussian
       const ts = timesteps ?? Array.from(alphas, (_, t) => t);
       return ts.map((t) => ({ timestep: checkTimestep(t, 'timesteps[]'), alphaCumprod: alphas[t] as number, bitsPerElement: rates[t] as number }));
     },
+    toJSON: () => ({
+      type: 'diffmac-gaussian-channel',
+      version: 1,
+      alphasCumprod: Array.from(alphas),
+      signalVariance,
+      ...(options.timestep !== undefined ? { timestep: options.timestep } : {}),
+      ...(options.targetBitsPerElement !== undefined ? { targetBitsPerElement: options.targetBitsPerElement } : {}),
+      rounding: defaultRounding,
+    }),
     async compress(z: LatentTensor, ctx: GaussianChannelContext = {}): Promise<GaussianChannelResult> {
       ctx.signal?.throwIfAborted();
       const { batch, elementsPerImage, elements } = batchLayout(z, 'z');

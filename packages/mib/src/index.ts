@@ -21,6 +21,7 @@ export {
   createGaussianChannel,
   timestepForRate,
   type GaussianChannel,
+  type GaussianChannelConfig,
   type GaussianChannelContext,
   type GaussianChannelOptions,
   type GaussianChannelResult,

@@ -219,6 +219,21 @@ describe('createGaussianChannel on the Stable Diffusion 2.1 schedule', () => {
     await expect(ch.compress(z, { rng, timestep: 10, signal: controller.signal })).rejects.toThrow(/abort/i);
   });
 
+  it('round-trips through its JSON config', async () => {
+    const ch = createGaussianChannel({ alphasCumprod: sd, targetBitsPerElement: 0.3, signalVariance: 2, rounding: 'at-most' });
+    const config = JSON.parse(JSON.stringify(ch));
+    expect(config.type).toBe('diffmac-gaussian-channel');
+    expect(config.version).toBe(1);
+    const back = createGaussianChannel(config);
+    expect(back.toJSON()).toEqual(ch.toJSON());
+    const z = tensor([0.5, 1], [1, 2]);
+    expect((await back.compress(z, { deterministic: true })).timestep).toBe((await ch.compress(z, { deterministic: true })).timestep);
+    expect(back.rateAt(321)).toBe(ch.rateAt(321));
+    expect(codeOf(() => createGaussianChannel({ ...config, version: 2 }))).toBe('INVALID_CONFIG');
+    expect(codeOf(() => createGaussianChannel({ ...config, type: 'other' }))).toBe('INVALID_CONFIG');
+    expect(codeOf(() => createGaussianChannel({ alphasCumprod: sd, signalVariance: -1 }))).toBe('INVALID_ARGUMENT');
+  });
+
   it('reports progress events and a rate table', async () => {
     const ch = createGaussianChannel({ alphasCumprod: sd, timestep: 250 });
     const events: string[] = [];
