@@ -66,7 +66,13 @@ function checkGaussian(g: DiagonalGaussian, argument: string) {
   return layout;
 }
 
-/** Throw `SHAPE_MISMATCH` unless `shape` equals `reference`. */
+/**
+ * Throw `SHAPE_MISMATCH` unless `shape` equals `reference`.
+ *
+ * @example
+ * sameShape([1, 4], [1, 4], 'logVar', 'mean'); // ok
+ * sameShape([1, 2], [1, 4], 'logVar', 'mean'); // throws MibError SHAPE_MISMATCH
+ */
 export function sameShape(shape: readonly number[], reference: readonly number[], argument: string, referenceName: string): void {
   if (shape.length !== reference.length || shape.some((d, i) => d !== reference[i])) {
     throw new MibError(

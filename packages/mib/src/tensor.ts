@@ -51,7 +51,12 @@ export function batchLayout(tensor: unknown, argument: string): BatchLayout {
   return { batch, elementsPerImage: elements / batch, elements };
 }
 
-/** Throw `NON_FINITE` naming `argument` if `data` holds a NaN or infinity. */
+/**
+ * Throw `NON_FINITE` naming `argument` if `data` holds a NaN or infinity.
+ *
+ * @example
+ * assertFinite(new Float32Array([1, NaN]), 'outputs.mean'); // throws MibError NON_FINITE (index 1)
+ */
 export function assertFinite(data: ArrayLike<number>, argument: string): void {
   for (let i = 0; i < data.length; i++) {
     const v = data[i] as number;
