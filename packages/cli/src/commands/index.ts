@@ -1,7 +1,8 @@
 import type { Command } from '../command';
+import { alignCommand } from './align';
 import { bundleCommand } from './bundle';
 import { degradeCommand } from './degrade';
 import { selfcheckCommand } from './selfcheck';
 
 /** Every `diffmac` subcommand, in the order `--help` lists them. */
-export const commands: readonly Command[] = [bundleCommand, degradeCommand, selfcheckCommand];
+export const commands: readonly Command[] = [alignCommand, bundleCommand, degradeCommand, selfcheckCommand];
