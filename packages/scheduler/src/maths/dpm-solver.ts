@@ -255,12 +255,19 @@ export function dpmSolverMultistepOrder(
 }
 
 /**
- * diffusers' order list of DPMSolverSinglestepScheduler for `steps` steps.
+ * diffusers' order list of DPMSolverSinglestepScheduler for `steps` steps; with a final sigma of 0
+ * the last step is always first order (a higher order would divide by a zero step ratio).
  *
  * @example
  * dpmSolverSinglestepOrders(10, 2, true); // [1,2,1,2,1,2,1,2,1,1]
  */
-export function dpmSolverSinglestepOrders(steps: number, order: number, lowerOrderFinal: boolean): number[] {
+export function dpmSolverSinglestepOrders(steps: number, order: number, lowerOrderFinal: boolean, finalSigmaZero = false): number[] {
+  const orders = singlestepOrderPattern(steps, order, lowerOrderFinal);
+  if (finalSigmaZero && orders.length > 0) orders[orders.length - 1] = 1;
+  return orders;
+}
+
+function singlestepOrderPattern(steps: number, order: number, lowerOrderFinal: boolean): number[] {
   const rep = (pattern: number[], times: number): number[] => {
     const out: number[] = [];
     for (let i = 0; i < times; i++) out.push(...pattern);

@@ -80,7 +80,7 @@ export class DPMSolverSinglestepScheduler extends BaseScheduler {
       // diffusers rewrites its own config here (register_to_config).
       (this as { config: ResolvedConfig }).config = withConfig(this.config, { lower_order_final: true });
     }
-    this.orderList = dpmSolverSinglestepOrders(numInferenceSteps, this.solverOrder, configBoolean(this.config, 'lower_order_final'));
+    this.orderList = dpmSolverSinglestepOrders(numInferenceSteps, this.solverOrder, configBoolean(this.config, 'lower_order_final'), finalZero);
     this.history = [];
     this.anchor = undefined;
     this.stepIndex = undefined;
