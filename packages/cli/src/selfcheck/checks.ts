@@ -3,6 +3,7 @@ import { MibError, createGaussianChannel, stableDiffusionAlphasCumprod } from '@
 import { SchedulerError } from '@diffmac/scheduler';
 import { buildTinyUnet, createSession as createTinySession } from '@diffmac/core';
 import { convertFaceApiModel } from '@diffmac/face-align';
+import { psnr as evalPsnr, ssim as evalSsim } from '@diffmac/eval';
 
 /** One offline check of one package; `run` resolves to a short description of what it saw. */
 export interface SelfCheck {
@@ -85,6 +86,22 @@ export const selfChecks: readonly SelfCheck[] = [
       } finally {
         await session.dispose();
       }
+    },
+  },
+  {
+    package: '@diffmac/eval',
+    name: 'PSNR and SSIM of a generated pair against closed forms',
+    run: async () => {
+      // Constant images a = 50, b = 53: PSNR = 10 log10(255² / 9); SSIM = (2ab + C1) / (a² + b² + C1) (zero variance).
+      const solid = (v: number) => ({ width: 32, height: 32, channels: 3 as const, data: new Uint8Array(32 * 32 * 3).fill(v) });
+      const p = evalPsnr(solid(50), solid(53), { cropBorder: 0, yChannel: false });
+      const wantP = 10 * Math.log10((255 * 255) / 9);
+      if (Math.abs(p - wantP) > 1e-12) throw new Error(`PSNR ${p}, closed form ${wantP}`);
+      const c1 = (0.01 * 255) ** 2;
+      const s = evalSsim(solid(50), solid(53), { cropBorder: 4, yChannel: false });
+      const wantS = (2 * 50 * 53 + c1) / (50 * 50 + 53 * 53 + c1);
+      if (Math.abs(s - wantS) > 1e-12) throw new Error(`SSIM ${s}, closed form ${wantS}`);
+      return `PSNR ${p.toFixed(4)} dB and SSIM ${s.toFixed(6)} match the closed forms`;
     },
   },
 ];
