@@ -4,6 +4,7 @@ import { SchedulerError } from '@diffmac/scheduler';
 import { buildTinyUnet, createSession as createTinySession } from '@diffmac/core';
 import { convertFaceApiModel } from '@diffmac/face-align';
 import { psnr as evalPsnr, ssim as evalSsim } from '@diffmac/eval';
+import { alignFace, ffhqTemplate, pasteBack } from '@diffmac/face-align';
 
 /** One offline check of one package; `run` resolves to a short description of what it saw. */
 export interface SelfCheck {
@@ -86,6 +87,27 @@ export const selfChecks: readonly SelfCheck[] = [
       } finally {
         await session.dispose();
       }
+    },
+  },
+  {
+    package: '@diffmac/face-align',
+    name: 'align and paste back a synthetic face',
+    run: async () => {
+      // Landmarks = the 512 template scaled by 0.25 and moved by (40, 30): the matrix must undo exactly that.
+      const w = 240, h = 200;
+      const data = new Uint8Array(w * h * 3);
+      for (let i = 0; i < w * h; i++) data.set([(i % w) & 255, Math.floor(i / w) & 255, (i * 7) & 255], i * 3);
+      const photo = { width: w, height: h, channels: 3 as const, data };
+      const landmarks = ffhqTemplate(512).map(([x, y]) => [x * 0.25 + 40, y * 0.25 + 30] as const);
+      const { face, matrix } = alignFace(photo, landmarks, { size: 512 });
+      const want = [4, 0, -160, 0, 4, -120];
+      const err = Math.max(...matrix.map((v, i) => Math.abs(v - want[i]!)));
+      if (err > 1e-4) throw new Error(`matrix ${matrix.map((v) => v.toFixed(6)).join(', ')}, expected ${want.join(', ')}`);
+      const pasted = pasteBack(photo, [{ restored: face, matrix }]);
+      let maxDiff = 0;
+      for (let y = 80; y < 110; y++) for (let x = 90; x < 140; x++) for (let c = 0; c < 2; c++) maxDiff = Math.max(maxDiff, Math.abs(pasted.data[(y * w + x) * 3 + c]! - data[(y * w + x) * 3 + c]!));
+      if (maxDiff > 2) throw new Error(`pasting the unchanged crop back moved the face centre by ${maxDiff} levels`);
+      return `matrix within ${err.toExponential(1)} of the known similarity, round trip within ${maxDiff} level(s)`;
     },
   },
   {
