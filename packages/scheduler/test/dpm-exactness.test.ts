@@ -27,7 +27,7 @@ function oracleError(s: Scheduler, steps: number, prediction: string): number {
   rng.normal(eps);
   const sig = s.sigmas!;
   const [a0, s0] = alphaSigma(sig[0]!);
-  let x = Float32Array.from(x0, (v, i) => a0 * v + s0 * eps[i]!);
+  let x: Float32Array = Float32Array.from(x0, (v, i) => a0 * v + s0 * eps[i]!);
   const ts = Array.from(s.timesteps);
   ts.forEach((t, i) => {
     const [a, st] = alphaSigma(sig[i]!);
@@ -93,7 +93,7 @@ describe('exponential integrators are exact for a constant data prediction', () 
   it('is not exact when the model disagrees with itself (the check can fail)', () => {
     const s = createScheduler('DPMSolverMultistepScheduler', SD);
     s.setTimesteps(10);
-    let x = new Float32Array(8).fill(1);
+    let x: Float32Array = new Float32Array(8).fill(1);
     for (const t of Array.from(s.timesteps)) x = s.step(new Float32Array(8).fill(t / 1000), t, x).prevSample;
     expect(Math.abs(x[0]! - 1)).toBeGreaterThan(1e-3);
   });

@@ -28,7 +28,7 @@ export class DEISMultistepScheduler extends BaseScheduler {
   private history: Float32Array[] = [];
   private lowerOrderNums = 0;
   private readonly coeffs = new Float64Array(4);
-  private readonly scratch = new Float64Array(3);
+  private readonly work = new Float64Array(3);
 
   constructor(config: ResolvedConfig) {
     super('DEISMultistepScheduler', config);
@@ -65,9 +65,9 @@ export class DEISMultistepScheduler extends BaseScheduler {
     const N = this.timesteps.length;
     const order = deisOrder(i, N, this.lowerOrderNums, this.solverOrder, configBoolean(this.config, 'lower_order_final'));
 
-    vpQuantitiesInto(this.scratch, sigmas[i]!);
-    const alpha = this.scratch[0]!;
-    const sigmaT = this.scratch[1]!;
+    vpQuantitiesInto(this.work, sigmas[i]!);
+    const alpha = this.work[0]!;
+    const sigmaT = this.work[1]!;
     const x0 = dataPredictionInto(new Float32Array(sample.length), modelOutput, sample, alpha, sigmaT, configString(this.config, 'prediction_type') as PredictionKind);
     if (configBoolean(this.config, 'thresholding')) {
       dynamicThresholdInPlace(x0, configNumber(this.config, 'dynamic_thresholding_ratio'), configNumber(this.config, 'sample_max_value'));
@@ -77,7 +77,7 @@ export class DEISMultistepScheduler extends BaseScheduler {
     this.history.unshift(eps);
     if (this.history.length > this.solverOrder) this.history.length = this.solverOrder;
 
-    deisCoefficientsInto(this.coeffs, order, sigmas[i + 1]!, sigmas[i]!, sigmas[i - 1] ?? 0, sigmas[i - 2] ?? 0, this.scratch);
+    deisCoefficientsInto(this.coeffs, order, sigmas[i + 1]!, sigmas[i]!, sigmas[i - 1] ?? 0, sigmas[i - 2] ?? 0, this.work);
     const prev = new Float32Array(sample.length);
     combineInto(prev, this.coeffs, sample, this.history[0]!, order > 1 ? this.history[1] : undefined, order > 2 ? this.history[2] : undefined);
     if (this.lowerOrderNums < this.solverOrder) this.lowerOrderNums++;

@@ -86,7 +86,7 @@ export class DPMSolverMultistepScheduler extends BaseScheduler {
   private history: Float32Array[] = [];
   private lowerOrderNums = 0;
   private readonly coeffs = new Float64Array(5);
-  private readonly scratch = new Float64Array(12);
+  private readonly work = new Float64Array(12);
 
   constructor(config: ResolvedConfig, className = 'DPMSolverMultistepScheduler') {
     super(className, config, zeroSnrSafeSchedule(config));
@@ -135,9 +135,9 @@ export class DPMSolverMultistepScheduler extends BaseScheduler {
 
   /** Convert a model output to what the solver integrates (x0 for the `++` types, eps otherwise). */
   private convert(modelOutput: Float32Array, sample: Float32Array, sigma: number): Float32Array {
-    vpQuantitiesInto(this.scratch, sigma);
-    const alpha = this.scratch[0]!;
-    const sigmaT = this.scratch[1]!;
+    vpQuantitiesInto(this.work, sigma);
+    const alpha = this.work[0]!;
+    const sigmaT = this.work[1]!;
     const prediction = configString(this.config, 'prediction_type') as PredictionKind;
     const x0 = new Float32Array(sample.length);
     const thresholding = configBoolean(this.config, 'thresholding');
@@ -178,7 +178,7 @@ export class DPMSolverMultistepScheduler extends BaseScheduler {
       noise = new Float32Array(sample.length);
       options.rng.normal(noise);
     }
-    dpmSolverMultistepCoefficientsInto(this.coeffs, order, this.algorithm, this.solverType, sigmas[i + 1]!, sigmas[i]!, sigmas[i - 1] ?? 0, sigmas[i - 2] ?? 0, this.scratch);
+    dpmSolverMultistepCoefficientsInto(this.coeffs, order, this.algorithm, this.solverType, sigmas[i + 1]!, sigmas[i]!, sigmas[i - 1] ?? 0, sigmas[i - 2] ?? 0, this.work);
     const prev = new Float32Array(sample.length);
     combineInto(prev, this.coeffs, sample, this.history[0]!, order > 1 ? this.history[1] : undefined, order > 2 ? this.history[2] : undefined, noise);
     if (this.lowerOrderNums < this.solverOrder) this.lowerOrderNums++;

@@ -34,7 +34,7 @@ export class DPMSolverSinglestepScheduler extends BaseScheduler {
   private anchor: Float32Array | undefined;
   private orderList: number[] = [];
   private readonly coeffs = new Float64Array(5);
-  private readonly scratch = new Float64Array(12);
+  private readonly work = new Float64Array(12);
 
   constructor(config: ResolvedConfig) {
     super('DPMSolverSinglestepScheduler', config);
@@ -87,9 +87,9 @@ export class DPMSolverSinglestepScheduler extends BaseScheduler {
   }
 
   private convert(modelOutput: Float32Array, sample: Float32Array, sigma: number): Float32Array {
-    vpQuantitiesInto(this.scratch, sigma);
-    const alpha = this.scratch[0]!;
-    const sigmaT = this.scratch[1]!;
+    vpQuantitiesInto(this.work, sigma);
+    const alpha = this.work[0]!;
+    const sigmaT = this.work[1]!;
     const prediction = configString(this.config, 'prediction_type') as PredictionKind;
     const out = new Float32Array(sample.length);
     const thresholding = configBoolean(this.config, 'thresholding');
@@ -127,7 +127,7 @@ export class DPMSolverSinglestepScheduler extends BaseScheduler {
     // img2img can start mid-pattern: fall back while the history is too short.
     while (order > this.history.length) order--;
     if (order === 1) this.anchor = sample;
-    dpmSolverSinglestepCoefficientsInto(this.coeffs, order as 1 | 2 | 3, this.algorithm, this.solverType, sigmas[i + 1]!, sigmas[i]!, sigmas[i - 1] ?? 0, sigmas[i - 2] ?? 0, this.scratch);
+    dpmSolverSinglestepCoefficientsInto(this.coeffs, order as 1 | 2 | 3, this.algorithm, this.solverType, sigmas[i + 1]!, sigmas[i]!, sigmas[i - 1] ?? 0, sigmas[i - 2] ?? 0, this.work);
     const prev = new Float32Array(sample.length);
     const h = this.history;
     combineInto(prev, this.coeffs, this.anchor as Float32Array, h[0]!, order > 1 ? h[1] : undefined, order > 2 ? h[2] : undefined, noise);

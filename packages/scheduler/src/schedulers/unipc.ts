@@ -34,7 +34,7 @@ export class UniPCMultistepScheduler extends BaseScheduler {
   private lastSample: Float32Array | undefined;
   private thisOrder = 0;
   private lowerOrderNums = 0;
-  private readonly scratch: UniPCScratch;
+  private readonly work: UniPCScratch;
   private readonly coeffs: Float64Array;
   private readonly sigmaHist: Float64Array;
   private readonly q = new Float64Array(3);
@@ -54,7 +54,7 @@ export class UniPCMultistepScheduler extends BaseScheduler {
     this.solverType = configString(config, 'solver_type') as UniPCSolverType;
     this.predictX0 = configBoolean(config, 'predict_x0');
     this.disableCorrector = (config.disable_corrector as readonly number[] | undefined) ?? [];
-    this.scratch = createUniPCScratch(this.solverOrder);
+    this.work = createUniPCScratch(this.solverOrder);
     this.coeffs = new Float64Array(this.solverOrder + 2);
     this.sigmaHist = new Float64Array(this.solverOrder);
   }
@@ -107,7 +107,7 @@ export class UniPCMultistepScheduler extends BaseScheduler {
     if (i > 0 && !this.disableCorrector.includes(i - 1) && this.lastSample !== undefined) {
       const p = this.thisOrder;
       for (let k = 0; k < p; k++) this.sigmaHist[k] = sigmas[i - 1 - k]!;
-      uniPCCoefficientsInto(this.coeffs, 'corrector', p, sigmas[i]!, this.sigmaHist, this.solverType, this.predictX0, this.scratch);
+      uniPCCoefficientsInto(this.coeffs, 'corrector', p, sigmas[i]!, this.sigmaHist, this.solverType, this.predictX0, this.work);
       // arrays: lastSample, m0..m_{p-1}, modelT (the converted output at this step)
       const h = this.history;
       x = new Float32Array(sample.length);
@@ -120,7 +120,7 @@ export class UniPCMultistepScheduler extends BaseScheduler {
     this.thisOrder = order;
     this.lastSample = x;
     for (let k = 0; k < order; k++) this.sigmaHist[k] = sigmas[i - k]!;
-    uniPCCoefficientsInto(this.coeffs, 'predictor', order, sigmas[i + 1]!, this.sigmaHist, this.solverType, this.predictX0, this.scratch);
+    uniPCCoefficientsInto(this.coeffs, 'predictor', order, sigmas[i + 1]!, this.sigmaHist, this.solverType, this.predictX0, this.work);
     const prev = new Float32Array(sample.length);
     const h = this.history;
     combineInto(prev, this.coeffs, x, h[0]!, order > 1 ? h[1] : undefined, order > 2 ? h[2] : undefined);
