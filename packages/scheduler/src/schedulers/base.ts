@@ -41,6 +41,8 @@ export abstract class BaseScheduler implements Scheduler {
   initNoiseSigma = 1;
   /** Index into `timesteps` of the next step (diffusers' `_step_index`), or undefined before the first step. */
   protected stepIndex: number | undefined = undefined;
+  /** Per-instance work buffers reused across steps (intermediates and noise are never returned). */
+  private readonly workBuffers = new Map<string, Float32Array>();
 
   constructor(className: string, config: ResolvedConfig, schedule: NoiseSchedule = noiseScheduleForConfig(config)) {
     this.className = className;
@@ -65,6 +67,19 @@ export abstract class BaseScheduler implements Scheduler {
     checkTensor('sample', sample);
     void t;
     return sample;
+  }
+
+  /**
+   * A work buffer of `n` values named `name`, reused across steps so that intermediates cost no
+   * allocation. Its contents are unspecified on return; never hand it to the caller.
+   */
+  protected workBuffer(name: string, n: number): Float32Array {
+    let buf = this.workBuffers.get(name);
+    if (!buf || buf.length !== n) {
+      buf = new Float32Array(n);
+      this.workBuffers.set(name, buf);
+    }
+    return buf;
   }
 
   /** Throw unless `setTimesteps` ran. */

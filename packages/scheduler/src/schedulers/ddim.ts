@@ -54,7 +54,7 @@ export class DDIMScheduler extends BaseScheduler {
     const alphaProd = this.alphaProdAt(t);
     const alphaPrev = prevT >= 0 ? this.alphaProdAt(prevT, 'prev_timestep') : this.finalAlphaCumprod;
     const x0 = new Float32Array(n);
-    const eps = new Float32Array(n);
+    const eps = this.workBuffer('eps', n);
     vpPredict(configString(this.config, 'prediction_type'), modelOutput, sample, alphaProd, x0, eps);
     clipOrThreshold(this.config, x0);
     const f = Math.fround;
@@ -71,7 +71,7 @@ export class DDIMScheduler extends BaseScheduler {
       if (noise !== undefined) checkTensor('options.varianceNoise', noise, n);
       else {
         if (!options.rng) throw missingRng(this.className);
-        noise = new Float32Array(n);
+        noise = this.workBuffer('noise', n);
         options.rng.normal(noise);
       }
       for (let i = 0; i < n; i++) prev[i] = (prev[i] as number) + std * (noise[i] as number);

@@ -75,7 +75,7 @@ export class DDPMScheduler extends BaseScheduler {
     for (let k = 0; k < n; k++) prev[k] = c0 * (x0[k] as number) + c1 * (sample[k] as number);
     if (t > 0) {
       if (!options.rng) throw missingRng(this.className);
-      const noise = new Float32Array(n);
+      const noise = this.workBuffer('noise', n);
       options.rng.normal(noise);
       const variance = Math.max(f(f(betaPrev / betaProd) * currentBeta), 1e-20);
       if (varianceType === 'learned_range' || varianceType === 'learned') {

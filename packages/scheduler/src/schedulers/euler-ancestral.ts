@@ -50,7 +50,7 @@ export class EulerAncestralDiscreteScheduler extends SigmaSchedulerBase {
     const x0 = new Float32Array(n);
     sigmaPredict(configString(this.config, 'prediction_type'), modelOutput, sample, sigma, x0);
     const { sigmaUp, sigmaDown } = ancestralSigmas(sigma, sigmas[i + 1] as number);
-    const noise = new Float32Array(n);
+    const noise = this.workBuffer('noise', n);
     options.rng.normal(noise);
     const prev = new Float32Array(n);
     eulerAncestralStep(sample, x0, sigma, sigmaDown, sigmaUp, noise, prev);

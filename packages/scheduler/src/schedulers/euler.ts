@@ -66,10 +66,10 @@ export class EulerDiscreteScheduler extends SigmaSchedulerBase {
     let x = sample;
     if (gamma > 0) {
       if (!options.rng) throw missingRng(this.className);
-      const noise = new Float32Array(n);
+      const noise = this.workBuffer('noise', n);
       options.rng.normal(noise);
       const c = Math.fround(Math.sqrt(Math.fround(sigmaHat * sigmaHat - sigma * sigma)));
-      x = new Float32Array(n);
+      x = this.workBuffer('churned', n);
       for (let k = 0; k < n; k++) x[k] = (sample[k] as number) + (noise[k] as number) * sNoise * c;
     }
     const x0 = new Float32Array(n);

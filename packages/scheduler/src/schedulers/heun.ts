@@ -70,13 +70,14 @@ export class HeunDiscreteScheduler extends SigmaSchedulerBase {
     if (configBoolean(this.config, 'clip_sample')) clampInPlace(x0, configNumber(this.config, 'clip_sample_range'));
     const prev = new Float32Array(n);
     if (first) {
-      const d = new Float32Array(n);
+      const d = this.workBuffer('derivative', n);
       for (let k = 0; k < n; k++) d[k] = ((sample[k] as number) - (x0[k] as number)) / sigma;
       const dt = Math.fround(sigmaNext - sigma);
       for (let k = 0; k < n; k++) prev[k] = (sample[k] as number) + (d[k] as number) * dt;
       this.prevDerivative = d;
       this.dt = dt;
-      this.storedSample = sample.slice();
+      this.storedSample = this.workBuffer('stored', n);
+      this.storedSample.set(sample);
     } else {
       heunCorrect(this.storedSample as Float32Array, this.prevDerivative as Float32Array, sample, x0, sigmaNext, this.dt as number, prev);
       this.prevDerivative = undefined;

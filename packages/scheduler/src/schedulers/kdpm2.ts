@@ -88,7 +88,8 @@ export class KDPM2DiscreteScheduler extends SigmaSchedulerBase {
     if (first) {
       const dt = Math.fround(sigmaInterpol - sigma);
       for (let k = 0; k < n; k++) prev[k] = (sample[k] as number) + Math.fround(((sample[k] as number) - (x0[k] as number)) / sigma) * dt;
-      this.storedSample = sample.slice();
+      this.storedSample = this.workBuffer('stored', n);
+      this.storedSample.set(sample);
     } else {
       const dt = Math.fround(sigmaNext - sigma);
       const base = this.storedSample as Float32Array;

@@ -86,7 +86,7 @@ export class LCMScheduler extends BaseScheduler {
     const alphaPrev = prevT >= 0 ? this.alphaProdAt(prevT, 'prev_timestep') : this.finalAlphaCumprod;
     const { cSkip, cOut } = consistencyScalings(t, configNumber(this.config, 'timestep_scaling'));
     const n = sample.length;
-    const x0 = new Float32Array(n);
+    const x0 = this.workBuffer('x0', n);
     vpPredict(configString(this.config, 'prediction_type'), modelOutput, sample, alphaProd, x0, null);
     clipOrThreshold(this.config, x0);
     const denoised = new Float32Array(n);
@@ -94,7 +94,7 @@ export class LCMScheduler extends BaseScheduler {
     let prev = denoised;
     if (!last) {
       if (!options.rng) throw missingRng(this.className);
-      const noise = new Float32Array(n);
+      const noise = this.workBuffer('noise', n);
       options.rng.normal(noise);
       const a = Math.fround(Math.sqrt(alphaPrev));
       const b = Math.fround(Math.sqrt(Math.fround(1 - alphaPrev)));
@@ -102,6 +102,6 @@ export class LCMScheduler extends BaseScheduler {
       for (let k = 0; k < n; k++) prev[k] = a * (denoised[k] as number) + b * (noise[k] as number);
     }
     this.stepIndex = i + 1;
-    return { prevSample: prev, denoised, predOriginalSample: x0 };
+    return { prevSample: prev, denoised };
   }
 }

@@ -52,10 +52,12 @@ export class LMSDiscreteScheduler extends SigmaSchedulerBase {
     const n = sample.length;
     const x0 = new Float32Array(n);
     sigmaPredict(configString(this.config, 'prediction_type'), modelOutput, sample, sigma, x0);
-    const d = new Float32Array(n);
+    // reuse the buffer of the derivative that falls out of the window
+    const recycled = this.derivatives.length >= maxOrder ? this.derivatives.shift() : undefined;
+    const d = recycled && recycled.length === n ? recycled : new Float32Array(n);
     for (let k = 0; k < n; k++) d[k] = ((sample[k] as number) - (x0[k] as number)) / sigma;
     this.derivatives.push(d);
-    if (this.derivatives.length > maxOrder) this.derivatives.shift();
+    while (this.derivatives.length > maxOrder) this.derivatives.shift();
     const order = Math.min(i + 1, maxOrder);
     const coeffs = lmsCoefficients(sigmas, i, order);
     this.lastCoefficients = coeffs;

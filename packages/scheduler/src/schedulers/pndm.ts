@@ -95,6 +95,14 @@ export class PNDMScheduler extends BaseScheduler {
     this.stepIndex = undefined;
   }
 
+  /** Append a copy of `modelOutput` to the history (at most 4 entries), reusing the dropped buffer. */
+  private pushEts(modelOutput: Float32Array): void {
+    const dropped = this.ets.length >= 4 ? this.ets.shift() : undefined;
+    const copy = dropped && dropped.length === modelOutput.length ? dropped : new Float32Array(modelOutput.length);
+    copy.set(modelOutput);
+    this.ets.push(copy);
+  }
+
   private alphaOrFinal(t: number): number {
     return t >= 0 ? this.alphaProdAt(t, 'prev_timestep') : this.finalAlphaCumprod;
   }
@@ -119,16 +127,17 @@ export class PNDMScheduler extends BaseScheduler {
     let output = modelOutput;
     const phase = this.counter % 4;
     if (phase === 0) {
-      this.curModelOutput = new Float32Array(n);
+      this.curModelOutput = this.workBuffer('accumulated', n);
       for (let i = 0; i < n; i++) this.curModelOutput[i] = (modelOutput[i] as number) / 6;
-      this.ets.push(modelOutput.slice());
-      this.curSample = sample.slice();
+      this.pushEts(modelOutput);
+      this.curSample = this.workBuffer('cur', n);
+      this.curSample.set(sample);
     } else if (phase === 1 || phase === 2) {
       const acc = this.curModelOutput as Float32Array;
       for (let i = 0; i < n; i++) acc[i] = (acc[i] as number) + (modelOutput[i] as number) / 3;
     } else {
       const acc = this.curModelOutput as Float32Array;
-      output = new Float32Array(n);
+      output = this.workBuffer('combined', n);
       for (let i = 0; i < n; i++) output[i] = (acc[i] as number) + (modelOutput[i] as number) / 6;
       this.curModelOutput = undefined;
     }
@@ -141,8 +150,7 @@ export class PNDMScheduler extends BaseScheduler {
     let timestep = t;
     let prevT = t - ratio;
     if (this.counter !== 1) {
-      this.ets = this.ets.slice(-3);
-      this.ets.push(modelOutput.slice());
+      this.pushEts(modelOutput);
     } else {
       prevT = t;
       timestep = t + ratio;
@@ -151,10 +159,11 @@ export class PNDMScheduler extends BaseScheduler {
     const e = this.ets;
     const at = (k: number): Float32Array => e[e.length - k] as Float32Array;
     let from = sample;
-    const combined = new Float32Array(n);
+    const combined = this.workBuffer('combined', n);
     if (e.length === 1 && this.counter === 0) {
       combined.set(modelOutput);
-      this.curSample = sample.slice();
+      this.curSample = this.workBuffer('cur', n);
+      this.curSample.set(sample);
     } else if (e.length === 1 && this.counter === 1) {
       const e1 = at(1);
       for (let i = 0; i < n; i++) combined[i] = ((modelOutput[i] as number) + (e1[i] as number)) / 2;

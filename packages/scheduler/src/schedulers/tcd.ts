@@ -51,8 +51,8 @@ export class TCDScheduler extends BaseScheduler {
     const alphaPrev = prevT >= 0 ? this.alphaProdAt(prevT, 'prev_timestep') : this.finalAlphaCumprod;
     const alphaS = this.alphaProdAt(s, 'timestep_s');
     const n = sample.length;
-    const x0 = new Float32Array(n);
-    const eps = new Float32Array(n);
+    const x0 = this.workBuffer('x0', n);
+    const eps = this.workBuffer('eps', n);
     vpPredict(configString(this.config, 'prediction_type'), modelOutput, sample, alphaProd, x0, eps);
     const sa = f(Math.sqrt(alphaS));
     const sb = f(Math.sqrt(f(1 - alphaS)));
@@ -61,7 +61,7 @@ export class TCDScheduler extends BaseScheduler {
     let prev = pns;
     if (eta > 0 && i !== (this.numInferenceSteps as number) - 1) {
       if (!options.rng) throw missingRng(this.className);
-      const noise = new Float32Array(n);
+      const noise = this.workBuffer('noise', n);
       options.rng.normal(noise);
       const ratio = f(alphaPrev / alphaS);
       const a = f(Math.sqrt(ratio));
@@ -70,6 +70,6 @@ export class TCDScheduler extends BaseScheduler {
       for (let k = 0; k < n; k++) prev[k] = a * (pns[k] as number) + b * (noise[k] as number);
     }
     this.stepIndex = i + 1;
-    return { prevSample: prev, predNoisedSample: pns, predOriginalSample: x0 };
+    return { prevSample: prev, predNoisedSample: pns };
   }
 }
