@@ -260,6 +260,11 @@ describe('writeImage', () => {
     expect(err.code).toBe('UNSUPPORTED_IMAGE_FORMAT');
     expect(err.received).toBe('.bmp');
     expect((await rejection(writeImage(path.join(dir, 'x.jpg'), pattern(2, 2), { quality: 0 }))).argument).toBe('quality');
+    expect((await rejection(writeImage(path.join(dir, 'x.png'), pattern(2, 2), { compressionLevel: 10 }))).argument).toBe('compressionLevel');
+    const fast = await encodeImage(pattern(64, 64), { format: 'png', compressionLevel: 0 });
+    const small = await encodeImage(pattern(64, 64), { format: 'png', compressionLevel: 9 });
+    expect(small.length).toBeLessThan(fast.length);
+    expect(Array.from((await readImage(fast)).data)).toEqual(Array.from((await readImage(small)).data));
     expect((await readdir(dir)).some((f) => f.endsWith('.tmp'))).toBe(false);
   });
 });

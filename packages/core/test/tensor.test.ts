@@ -130,6 +130,18 @@ describe('image ↔ tensor', () => {
     expect(Array.from(back.data)).toEqual(Array.from(img.data));
   });
 
+  it('matches the float32 operations of PyTorch/diffusers preprocessing bit for bit', () => {
+    const all: RasterImage = { width: 256, height: 1, channels: 1, data: Uint8Array.from({ length: 256 }, (_, i) => i) };
+    const signed = imageToTensor(all, { range: 'signed' }).data as Float32Array;
+    const unit = imageToTensor(all).data as Float32Array;
+    for (let v = 0; v < 256; v++) {
+      expect(unit[v]).toBe(Math.fround(v / 255));
+      expect(signed[v]).toBe(Math.fround(Math.fround(v / 255) * 2 - 1));
+    }
+    const deep = imageToTensor({ width: 3, height: 1, channels: 1, data: new Uint16Array([0, 1, 65535]) }, { range: 'signed' }).data as Float32Array;
+    expect(Array.from(deep)).toEqual([-1, Math.fround(Math.fround(1 / 65535) * 2 - 1), 1]);
+  });
+
   it('supports BGR, NHWC, grey expansion and 16-bit', () => {
     const t = imageToTensor(img, { channelOrder: 'bgr', layout: 'nhwc' });
     expect(t.shape).toEqual([1, 1, 2, 3]);

@@ -18,6 +18,8 @@ export interface EncodeImageOptions {
   quality?: number;
   /** WebP only: lossless (default false). */
   lossless?: boolean;
+  /** PNG only: zlib compression level 0 (fastest) to 9 (smallest), default 6. Lossless either way. */
+  compressionLevel?: number;
   /** PNG only: 8 or 16 bits per sample (default 16 for Uint16Array images, else 8). JPEG and WebP are always 8. */
   depth?: 8 | 16;
 }
@@ -92,6 +94,14 @@ export async function encodeImage(image: RasterImage, options: EncodeImageOption
       received: describeValue(options.depth),
     });
   }
+  const compressionLevel = options.compressionLevel ?? 6;
+  if (!Number.isInteger(compressionLevel) || compressionLevel < 0 || compressionLevel > 9) {
+    throw new DiffmacError('INVALID_ARGUMENT', `Expected an integer in [0, 9] for compressionLevel, received ${describeValue(compressionLevel)}`, {
+      argument: 'compressionLevel',
+      expected: 'an integer in [0, 9]',
+      received: describeValue(compressionLevel),
+    });
+  }
   const sixteen = format === 'png' && (options.depth ?? (image.data instanceof Uint16Array ? 16 : 8)) === 16;
   const pixels = toPixels(image, sixteen);
   const grey = image.channels <= 2;
@@ -99,7 +109,7 @@ export async function encodeImage(image: RasterImage, options: EncodeImageOption
   pipeline = pipeline.toColourspace(grey ? (sixteen ? 'grey16' : 'b-w') : sixteen ? 'rgb16' : 'srgb');
   if (format === 'jpeg') return pipeline.removeAlpha().jpeg({ quality }).toBuffer();
   if (format === 'webp') return pipeline.webp({ quality, lossless: options.lossless ?? false }).toBuffer();
-  return pipeline.png().toBuffer();
+  return pipeline.png({ compressionLevel }).toBuffer();
 }
 
 /**

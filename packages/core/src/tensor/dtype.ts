@@ -61,8 +61,11 @@ export function float32ToUint16(data: Float32Array): Uint16Array {
 function quantize<T extends Uint8Array | Uint16Array>(data: Float32Array, max: number, out: T): T {
   for (let i = 0; i < data.length; i++) {
     const x = data[i]!;
-    const c = x > 0 ? (x < 1 ? x : 1) : 0; // NaN → 0
-    out[i] = roundHalfEven(Math.fround(c * max));
+    const q = Math.fround((x > 0 ? (x < 1 ? x : 1) : 0) * max); // NaN → 0
+    // Math.round takes ties up; a tie that lands on an odd integer goes back down to the even one.
+    let r = Math.round(q);
+    if (r - q === 0.5 && (r & 1) === 1) r -= 1;
+    out[i] = r;
   }
   return out;
 }

@@ -2,7 +2,6 @@ import { DiffmacError } from '../errors';
 import type { Tensor } from '../inference/types';
 import { assertRasterImage } from '../image/assert-image';
 import type { RasterImage } from '../image/types';
-import { float32ToUint16, float32ToUint8 } from './dtype';
 import { assertTensor, formatShape } from './shape';
 
 /** Value range of a float tensor: `unit` is [0, 1], `signed` is [-1, 1] (what VAEs and UNets take). */
@@ -76,19 +75,22 @@ export function imagesToTensor(images: readonly RasterImage[], options: ImageToT
   const out = new Float32Array(images.length * outC * plane);
   images.forEach((img, b) => {
     const src = img.data;
-    const scale = src instanceof Uint8Array ? 1 / 255 : src instanceof Uint16Array ? 1 / 65535 : 1;
+    // float32(v / d) · m + o: the float32 operations of `x.float() / 255 * 2 - 1` (torchvision,
+    // diffusers' image processor), so results match PyTorch bit for bit.
+    const d = src instanceof Uint8Array ? 255 : src instanceof Uint16Array ? 65535 : 1;
+    const m = signed ? 2 : 1;
+    const offset = signed ? -1 : 0;
+    const table = src instanceof Float32Array ? undefined : lookup(d, m, offset);
     const c = img.channels;
     const grey = c <= 2;
     for (let k = 0; k < outC; k++) {
       // Source channel for output channel k (grey expands to all three colour channels).
       let sk = grey && k < 3 && toRgb ? 0 : k;
       if (bgr && k < 3) sk = grey ? 0 : 2 - k;
-      for (let p = 0; p < plane; p++) {
-        let v = src[p * c + sk]! * scale;
-        if (signed) v = v * 2 - 1;
-        const o = planar ? (b * outC + k) * plane + p : (b * plane + p) * outC + k;
-        out[o] = v;
-      }
+      const start = planar ? (b * outC + k) * plane : b * plane * outC + k;
+      const step = planar ? 1 : outC;
+      if (src instanceof Float32Array) strideF32(out, start, step, src, sk, c, plane, d, m, offset);
+      else strideLut(out, start, step, src, sk, c, plane, table!);
     }
   });
   return { data: out, shape: planar ? [images.length, outC, h, w] : [images.length, h, w, outC] };
@@ -170,18 +172,53 @@ export function tensorToImages(tensor: Tensor, options: TensorToImageOptions = {
   const plane = w * h;
   const images: RasterImage[] = [];
   for (let b = 0; b < n; b++) {
-    const px = new Float32Array(plane * c);
+    const data = depth === 8 ? new Uint8Array(plane * c) : depth === 16 ? new Uint16Array(plane * c) : new Float32Array(plane * c);
     for (let k = 0; k < c; k++) {
       const sk = bgr && c >= 3 && k < 3 ? 2 - k : k;
-      for (let p = 0; p < plane; p++) {
-        let v = src[planar ? (b * c + sk) * plane + p : (b * plane + p) * c + sk]!;
-        if (signed) v = v / 2 + 0.5;
-        if (clamp) v = v < 0 ? 0 : v > 1 ? 1 : v;
-        px[p * c + k] = v;
-      }
+      const start = planar ? (b * c + sk) * plane : b * plane * c + sk;
+      const step = planar ? 1 : c;
+      if (data instanceof Float32Array) planeToFloat(src, start, step, data, k, c, plane, signed, clamp);
+      else planeToInt(src, start, step, data, k, c, plane, signed, depth === 8 ? 255 : 65535);
     }
-    const data = depth === 8 ? float32ToUint8(px) : depth === 16 ? float32ToUint16(px) : px;
     images.push({ width: w, height: h, channels: c as 1 | 2 | 3 | 4, data });
   }
   return images;
+}
+
+// out[start + p·step] = float32(src[p·c + sk] / d) · m + o, through a table for integer pixels.
+function lookup(d: number, m: number, o: number): Float32Array {
+  const table = new Float32Array(d + 1);
+  for (let v = 0; v <= d; v++) table[v] = Math.fround(v / d) * m + o;
+  return table;
+}
+function strideLut(out: Float32Array, start: number, step: number, src: Uint8Array | Uint16Array, sk: number, c: number, n: number, table: Float32Array): void {
+  for (let p = 0, i = sk, o = start; p < n; p++, i += c, o += step) out[o] = table[src[i]!]!;
+}
+function strideF32(out: Float32Array, start: number, step: number, src: Float32Array, sk: number, c: number, n: number, d: number, m: number, b: number): void {
+  for (let p = 0, i = sk, o = start; p < n; p++, i += c, o += step) out[o] = Math.fround(src[i]! / d) * m + b;
+}
+function planeToFloat(
+  src: Float32Array | Float64Array, start: number, step: number, out: Float32Array, k: number, c: number, n: number, signed: boolean, clamp: boolean,
+): void {
+  for (let p = 0, i = start, o = k; p < n; p++, i += step, o += c) {
+    let v = src[i]!;
+    if (signed) v = v / 2 + 0.5;
+    if (clamp) v = v < 0 ? 0 : v > 1 ? 1 : v; // NaN stays NaN
+    out[o] = v;
+  }
+}
+
+/** Clamp to [0, 1], scale by `max` in float32 and round half to even (NaN → 0), as float32ToUint8 does. */
+function planeToInt(
+  src: Float32Array | Float64Array, start: number, step: number, out: Uint8Array | Uint16Array, k: number, c: number, n: number, signed: boolean, max: number,
+): void {
+  for (let p = 0, i = start, o = k; p < n; p++, i += step, o += c) {
+    let v = src[i]!;
+    if (signed) v = Math.fround(v / 2 + 0.5);
+    v = v > 0 ? (v < 1 ? v : 1) : 0;
+    const q = Math.fround(v * max);
+    let r = Math.round(q);
+    if (r - q === 0.5 && (r & 1) === 1) r -= 1;
+    out[o] = r;
+  }
 }

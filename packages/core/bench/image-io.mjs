@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// Image I/O benchmark: @diffmac/core (sharp + TypeScript conversions) against OpenCV + numpy
+// (Debian python3-opencv) on the same files, one thread each.
+// Usage (from packages/core): node bench/image-io.mjs [--quick] [--skip-python]
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dir = mkdtempSync(path.join(tmpdir(), 'core-image-bench-'));
+const out = path.join(here, '.image-io-bench.tmp.mjs');
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+try {
+  await build({
+    entryPoints: [path.join(here, 'image-io-bench.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: out,
+    logLevel: 'warning',
+    conditions: ['@diffmac/source'],
+    external: ['onnxruntime-node', 'sharp', '@huggingface/transformers'],
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+  });
+  const js = JSON.parse(execFileSync(process.execPath, [out, '--out', dir, ...(quick ? ['--quick'] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
+  const py = argv.includes('--skip-python')
+    ? undefined
+    : JSON.parse(execFileSync('python3', [path.join(here, 'image_io_opencv.py'), dir, String(js.runs)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
+  console.log(`Node ${js.node}, sharp ${js.sharp}${py ? `; OpenCV ${py.opencv}, numpy ${py.numpy}` : ''}; ${js.size}×${js.size} RGB, median of ${js.runs} runs, one thread\n`);
+  console.log('| case | @diffmac/core ms | OpenCV/numpy ms | ratio (core / OpenCV) |');
+  console.log('| --- | ---: | ---: | ---: |');
+  for (const [name, ms] of Object.entries(js.cases)) {
+    const peer = py?.cases[name];
+    console.log(`| ${name} | ${ms.toFixed(2)} | ${peer === undefined ? '—' : peer.toFixed(2)} | ${peer === undefined ? '—' : (ms / peer).toFixed(2)} |`);
+  }
+} finally {
+  rmSync(out, { force: true });
+  rmSync(dir, { recursive: true, force: true });
+}
