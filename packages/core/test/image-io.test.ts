@@ -66,6 +66,42 @@ describe('readImage', () => {
     expect(px(8, 28)[0]).toBeLessThan(60);
   });
 
+  it('applies every EXIF orientation 1–8 like the EXIF specification says', async () => {
+    // 48×32 stored, four quadrants of distinct colours.
+    const W = 48;
+    const H = 32;
+    const colours = [[255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 255]] as const;
+    const quadrant = (x: number, y: number) => (x < W / 2 ? 0 : 1) + (y < H / 2 ? 0 : 2);
+    const raw = new Uint8Array(W * H * 3);
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) raw.set(colours[quadrant(x, y)]!, (y * W + x) * 3);
+    // displayed (x', y') → stored (x, y) for each orientation
+    const inverse: Record<number, (x: number, y: number) => [number, number]> = {
+      1: (x, y) => [x, y],
+      2: (x, y) => [W - 1 - x, y],
+      3: (x, y) => [W - 1 - x, H - 1 - y],
+      4: (x, y) => [x, H - 1 - y],
+      5: (x, y) => [y, x],
+      6: (x, y) => [y, H - 1 - x],
+      7: (x, y) => [W - 1 - y, H - 1 - x],
+      8: (x, y) => [W - 1 - y, x],
+    };
+    for (let orientation = 1; orientation <= 8; orientation++) {
+      const bytes = await sharp(raw, { raw: { width: W, height: H, channels: 3 } }).jpeg({ quality: 100, chromaSubsampling: '4:4:4' }).withMetadata({ orientation }).toBuffer();
+      const img = await readImage(new Uint8Array(bytes));
+      expect(img.orientation).toBe(orientation);
+      const swapped = orientation >= 5;
+      expect([img.width, img.height]).toEqual(swapped ? [H, W] : [W, H]);
+      for (const [fx, fy] of [[0.2, 0.2], [0.8, 0.2], [0.2, 0.8], [0.8, 0.8]] as const) {
+        const x = Math.floor(fx * img.width);
+        const y = Math.floor(fy * img.height);
+        const [sx, sy] = inverse[orientation]!(x, y);
+        const want = colours[quadrant(sx, sy)]!;
+        const got = Array.from(img.data.subarray((y * img.width + x) * 3, (y * img.width + x) * 3 + 3));
+        got.forEach((v, c) => expect(Math.abs(v - want[c]!), `orientation ${orientation} at ${x},${y}`).toBeLessThan(40));
+      }
+    }
+  });
+
   it('reads a 16-bit PNG as Uint16Array when asked, else reduces it to 8-bit (v >> 8)', async () => {
     const values = new Uint16Array([0, 255, 256, 257, 511, 65535, 1000, 30000, 65280, 128, 40000, 12345]);
     const file = path.join(dir, 'deep.png');
