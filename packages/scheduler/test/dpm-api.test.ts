@@ -137,7 +137,7 @@ describe('thresholding and the corrector switch', () => {
     const roll = (disable: number[]): Float32Array[] => {
       const s = createScheduler('UniPCMultistepScheduler', { ...SD, disable_corrector: disable });
       s.setTimesteps(6);
-      let x = new Float32Array(8).fill(1);
+      let x: Float32Array = new Float32Array(8).fill(1);
       const out: Float32Array[] = [];
       for (const t of Array.from(s.timesteps)) {
         x = s.step(Float32Array.from(x, (v) => 0.5 * Math.tanh(v)), t, x).prevSample;
