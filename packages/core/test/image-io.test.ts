@@ -102,6 +102,21 @@ describe('readImage', () => {
     }
   });
 
+  it('ignores an embedded ICC profile by default (OpenCV/PIL parity) and converts through it when asked', async () => {
+    const red = new Uint8Array(8 * 8 * 3);
+    for (let i = 0; i < red.length; i += 3) red.set([255, 0, 0], i);
+    // sRGB red converted into Display P3 and stored with the P3 profile
+    const bytes = new Uint8Array(await sharp(red, { raw: { width: 8, height: 8, channels: 3 } }).withIccProfile('p3').png().toBuffer());
+    const stored = await readImage(bytes);
+    expect(stored.hasIccProfile).toBe(true);
+    expect(stored.data[0]).toBeLessThan(245);
+    expect(stored.data[1]).toBeGreaterThan(30); // P3 numbers of sRGB red, as cv2.imread returns them
+    const managed = await readImage(bytes, { icc: 'convert' });
+    expect(Array.from(managed.data.subarray(0, 3))).toEqual([255, 0, 0]);
+    expect((await readImage(path.join(dir, 'rgb.png'))).hasIccProfile).toBe(false);
+    await expect(readImage(bytes, { icc: 'srgb' as 'convert' })).rejects.toMatchObject({ argument: 'icc' });
+  });
+
   it('reads a 16-bit PNG as Uint16Array when asked, else reduces it to 8-bit (v >> 8)', async () => {
     const values = new Uint16Array([0, 255, 256, 257, 511, 65535, 1000, 30000, 65280, 128, 40000, 12345]);
     const file = path.join(dir, 'deep.png');

@@ -23,6 +23,12 @@ export interface ReadImageOptions {
    * OpenCV does). 16: Uint16Array; 16-bit files keep every bit, 8-bit files are scaled by 257.
    */
   depth?: 8 | 16;
+  /**
+   * An embedded ICC profile is `ignore`d by default, so pixels are the stored numbers, as OpenCV's
+   * `imread` and PIL give them (what the Python references see); `convert` maps them to sRGB
+   * through the profile (what a colour-managed viewer shows).
+   */
+  icc?: 'ignore' | 'convert';
 }
 
 /** A decoded image with what the file said about itself. */
@@ -33,6 +39,8 @@ export interface DecodedImage<D extends Uint8Array | Uint16Array = Uint8Array | 
   readonly sourceDepth: 8 | 16;
   /** EXIF orientation found in the file (1 when none); already applied to the pixels. */
   readonly orientation: number;
+  /** Whether the file embeds an ICC profile (see {@link ReadImageOptions.icc}). */
+  readonly hasIccProfile: boolean;
 }
 
 function describeSource(source: string | Uint8Array): string {
@@ -59,7 +67,8 @@ function decodeFailed(source: string | Uint8Array, cause: unknown): never {
 
 /**
  * Read an image file (or encoded bytes) into a {@link DecodedImage} through sharp: EXIF
- * orientation applied, alpha kept, 16-bit and grey handled per the options. Refuses images whose
+ * orientation applied, alpha kept, 16-bit and grey handled per the options, an embedded ICC
+ * profile ignored unless `icc: 'convert'` (OpenCV/PIL parity). Refuses images whose
  * header claims more than `pixelLimit` pixels before decoding them (`IMAGE_TOO_LARGE`); missing
  * files give `IMAGE_NOT_FOUND`; corrupt, truncated or unsupported files give
  * `IMAGE_DECODE_FAILED` naming the file.
@@ -101,6 +110,14 @@ export async function readImage(source: string | Uint8Array, options: ReadImageO
       received: describeValue(depth),
     });
   }
+  const icc = options.icc ?? 'ignore';
+  if (icc !== 'ignore' && icc !== 'convert') {
+    throw new DiffmacError('INVALID_ARGUMENT', `Expected 'ignore' or 'convert' for icc, received ${describeValue(icc)}`, {
+      argument: 'icc',
+      expected: "'ignore' | 'convert'",
+      received: describeValue(icc),
+    });
+  }
   const input = typeof source === 'string' ? source : Buffer.from(source.buffer, source.byteOffset, source.byteLength);
 
   let meta: Metadata;
@@ -128,7 +145,7 @@ export async function readImage(source: string | Uint8Array, options: ReadImageO
   else channels = hasAlpha ? 4 : 3;
   const read16 = depth === 16 && source16;
 
-  let pipeline = sharp(input, { limitInputPixels: pixelLimit, failOn: 'error', autoOrient: true });
+  let pipeline = sharp(input, { limitInputPixels: pixelLimit, failOn: 'error', autoOrient: true, ignoreIcc: icc === 'ignore' });
   pipeline = pipeline.toColourspace(channels <= 2 ? (read16 ? 'grey16' : 'b-w') : read16 ? 'rgb16' : 'srgb');
   const alphaWanted = channels === 2 || channels === 4;
   if (alphaWanted && !hasAlpha) pipeline = pipeline.ensureAlpha(1);
@@ -165,5 +182,6 @@ export async function readImage(source: string | Uint8Array, options: ReadImageO
     format: meta.format,
     sourceDepth: source16 ? 16 : 8,
     orientation: meta.orientation ?? 1,
+    hasIccProfile: meta.icc !== undefined,
   };
 }
