@@ -27,6 +27,7 @@ export class DEISMultistepScheduler extends BaseScheduler {
   private readonly solverOrder: number;
   private history: Float32Array[] = [];
   private lowerOrderNums = 0;
+  private ring = 0;
   private readonly coeffs = new Float64Array(4);
   private readonly work = new Float64Array(3);
 
@@ -68,7 +69,8 @@ export class DEISMultistepScheduler extends BaseScheduler {
     vpQuantitiesInto(this.work, sigmas[i]!);
     const alpha = this.work[0]!;
     const sigmaT = this.work[1]!;
-    const x0 = dataPredictionInto(new Float32Array(sample.length), modelOutput, sample, alpha, sigmaT, configString(this.config, 'prediction_type') as PredictionKind);
+    // history buffers rotate through solverOrder + 1 reused work buffers
+    const x0 = dataPredictionInto(this.workBuffer(`m${this.ring++ % (this.solverOrder + 1)}`, sample.length), modelOutput, sample, alpha, sigmaT, configString(this.config, 'prediction_type') as PredictionKind);
     if (configBoolean(this.config, 'thresholding')) {
       dynamicThresholdInPlace(x0, configNumber(this.config, 'dynamic_thresholding_ratio'), configNumber(this.config, 'sample_max_value'));
     }

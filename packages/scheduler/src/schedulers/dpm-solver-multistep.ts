@@ -85,6 +85,7 @@ export class DPMSolverMultistepScheduler extends BaseScheduler {
   private readonly solverOrder: number;
   private history: Float32Array[] = [];
   private lowerOrderNums = 0;
+  private ring = 0;
   private readonly coeffs = new Float64Array(5);
   private readonly work = new Float64Array(12);
 
@@ -139,7 +140,8 @@ export class DPMSolverMultistepScheduler extends BaseScheduler {
     const alpha = this.work[0]!;
     const sigmaT = this.work[1]!;
     const prediction = configString(this.config, 'prediction_type') as PredictionKind;
-    const x0 = new Float32Array(sample.length);
+    // history buffers rotate through solverOrder + 1 reused work buffers
+    const x0 = this.workBuffer(`m${this.ring++ % (this.solverOrder + 1)}`, sample.length);
     const thresholding = configBoolean(this.config, 'thresholding');
     const ratio = configNumber(this.config, 'dynamic_thresholding_ratio');
     const maxValue = configNumber(this.config, 'sample_max_value');
@@ -148,8 +150,9 @@ export class DPMSolverMultistepScheduler extends BaseScheduler {
       if (thresholding) dynamicThresholdInPlace(x0, ratio, maxValue);
       return x0;
     }
-    const eps = noisePredictionInto(new Float32Array(sample.length), modelOutput, sample, alpha, sigmaT, prediction);
+    const eps = noisePredictionInto(x0, modelOutput, sample, alpha, sigmaT, prediction);
     if (thresholding) {
+      const x0 = this.workBuffer('x0', sample.length);
       for (let i = 0; i < x0.length; i++) x0[i] = (sample[i]! - sigmaT * eps[i]!) / alpha;
       dynamicThresholdInPlace(x0, ratio, maxValue);
       for (let i = 0; i < x0.length; i++) eps[i] = (sample[i]! - alpha * x0[i]!) / sigmaT;
@@ -175,7 +178,7 @@ export class DPMSolverMultistepScheduler extends BaseScheduler {
     let noise: Float32Array | undefined;
     if (isSdeAlgorithm(this.algorithm)) {
       if (!options.rng) throw missingRng(this.className);
-      noise = new Float32Array(sample.length);
+      noise = this.workBuffer('noise', sample.length);
       options.rng.normal(noise);
     }
     dpmSolverMultistepCoefficientsInto(this.coeffs, order, this.algorithm, this.solverType, sigmas[i + 1]!, sigmas[i]!, sigmas[i - 1] ?? 0, sigmas[i - 2] ?? 0, this.work);

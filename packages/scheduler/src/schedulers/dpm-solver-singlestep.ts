@@ -33,6 +33,7 @@ export class DPMSolverSinglestepScheduler extends BaseScheduler {
   private history: Float32Array[] = [];
   private anchor: Float32Array | undefined;
   private orderList: number[] = [];
+  private ring = 0;
   private readonly coeffs = new Float64Array(5);
   private readonly work = new Float64Array(12);
 
@@ -91,7 +92,8 @@ export class DPMSolverSinglestepScheduler extends BaseScheduler {
     const alpha = this.work[0]!;
     const sigmaT = this.work[1]!;
     const prediction = configString(this.config, 'prediction_type') as PredictionKind;
-    const out = new Float32Array(sample.length);
+    // history buffers rotate through solverOrder + 1 reused work buffers
+    const out = this.workBuffer(`m${this.ring++ % (this.solverOrder + 1)}`, sample.length);
     const thresholding = configBoolean(this.config, 'thresholding');
     const ratio = configNumber(this.config, 'dynamic_thresholding_ratio');
     const maxValue = configNumber(this.config, 'sample_max_value');
@@ -102,7 +104,7 @@ export class DPMSolverSinglestepScheduler extends BaseScheduler {
     }
     noisePredictionInto(out, modelOutput, sample, alpha, sigmaT, prediction);
     if (thresholding) {
-      const x0 = new Float32Array(out.length);
+      const x0 = this.workBuffer('x0', out.length);
       for (let k = 0; k < x0.length; k++) x0[k] = (sample[k]! - sigmaT * out[k]!) / alpha;
       dynamicThresholdInPlace(x0, ratio, maxValue);
       for (let k = 0; k < x0.length; k++) out[k] = (sample[k]! - alpha * x0[k]!) / sigmaT;
@@ -120,7 +122,7 @@ export class DPMSolverSinglestepScheduler extends BaseScheduler {
     let noise: Float32Array | undefined;
     if (isSdeAlgorithm(this.algorithm)) {
       if (!options.rng) throw missingRng(this.className);
-      noise = new Float32Array(sample.length);
+      noise = this.workBuffer('noise', sample.length);
       options.rng.normal(noise);
     }
     let order = this.orderList[i] ?? 1;

@@ -34,6 +34,8 @@ export class UniPCMultistepScheduler extends BaseScheduler {
   private lastSample: Float32Array | undefined;
   private thisOrder = 0;
   private lowerOrderNums = 0;
+  private ring = 0;
+  private corrected = 0;
   private readonly work: UniPCScratch;
   private readonly coeffs: Float64Array;
   private readonly sigmaHist: Float64Array;
@@ -86,7 +88,8 @@ export class UniPCMultistepScheduler extends BaseScheduler {
     const alpha = this.q[0]!;
     const sigmaT = this.q[1]!;
     const prediction = configString(this.config, 'prediction_type') as PredictionKind;
-    const out = new Float32Array(sample.length);
+    // history buffers rotate through solverOrder + 1 reused work buffers
+    const out = this.workBuffer(`m${this.ring++ % (this.solverOrder + 1)}`, sample.length);
     if (!this.predictX0) return noisePredictionInto(out, modelOutput, sample, alpha, sigmaT, prediction);
     dataPredictionInto(out, modelOutput, sample, alpha, sigmaT, prediction);
     if (configBoolean(this.config, 'thresholding')) {
@@ -110,7 +113,8 @@ export class UniPCMultistepScheduler extends BaseScheduler {
       uniPCCoefficientsInto(this.coeffs, 'corrector', p, sigmas[i]!, this.sigmaHist, this.solverType, this.predictX0, this.work);
       // arrays: lastSample, m0..m_{p-1}, modelT (the converted output at this step)
       const h = this.history;
-      x = new Float32Array(sample.length);
+      // two alternating buffers: the corrected sample is kept as the next step's lastSample
+      x = this.workBuffer(`corrected${this.corrected++ % 2}`, sample.length);
       combineInto(x, this.coeffs, this.lastSample, h[0]!, p > 1 ? h[1] : converted, p > 2 ? h[2] : p > 1 ? converted : undefined, p > 2 ? converted : undefined);
     }
 
