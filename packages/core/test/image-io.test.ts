@@ -134,13 +134,18 @@ describe('readImage', () => {
     expect(Array.from((await readImage(eight, { depth: 16 })).data)).toEqual([0, 257, 128 * 257, 65535, 2570, 5140]);
   });
 
-  it('reads a 16-bit TIFF at full depth', async () => {
-    const values = new Uint16Array([1, 2, 3, 60000, 50000, 40000]);
+  it('reads a 16-bit TIFF at full depth, or rounded to 8-bit as OpenCV does (round(v / 257))', async () => {
+    const values = new Uint16Array([0, 255, 256, 257, 511, 65535, 1000, 30000, 65280, 128, 40000, 12345]);
     const file = path.join(dir, 'deep.tiff');
-    await sharp(values, { raw: { width: 2, height: 1, channels: 3 } }).toColourspace('rgb16').tiff({ compression: 'lzw' }).toFile(file);
+    await sharp(values, { raw: { width: 2, height: 2, channels: 3 } }).toColourspace('rgb16').tiff({ compression: 'lzw' }).toFile(file);
     const img = await readImage(file, { depth: 16 });
     expect(img.format).toBe('tiff');
+    expect(img.data).toBeInstanceOf(Uint16Array);
     expect(Array.from(img.data)).toEqual(Array.from(values));
+    const eight = await readImage(file);
+    expect(eight.data).toBeInstanceOf(Uint8Array);
+    // what cv2.imread (OpenCV 4.6) returns for this file
+    expect(Array.from(eight.data)).toEqual([0, 1, 1, 1, 2, 255, 4, 117, 254, 0, 156, 48]);
   });
 
   it('expands grey to RGB by default and keeps it with channels: keep (8- and 16-bit)', async () => {

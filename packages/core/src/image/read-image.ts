@@ -19,8 +19,9 @@ export interface ReadImageOptions {
    */
   channels?: 'auto' | 'rgb' | 'rgba' | 'keep';
   /**
-   * 8 (default): Uint8Array; 16-bit files are reduced by dropping the low byte (`v >> 8`, as
-   * OpenCV does). 16: Uint16Array; 16-bit files keep every bit, 8-bit files are scaled by 257.
+   * 8 (default): Uint8Array; 16-bit files are reduced as OpenCV's `imread` reduces them: PNG by
+   * dropping the low byte (`v >> 8`), TIFF by `round(v / 257)`. 16: Uint16Array; 16-bit files keep
+   * every bit, 8-bit files are scaled by 257.
    */
   depth?: 8 | 16;
   /**
@@ -143,7 +144,9 @@ export async function readImage(source: string | Uint8Array, options: ReadImageO
   else if (mode === 'rgba') channels = 4;
   else if (mode === 'keep' && grey) channels = hasAlpha ? 2 : 1;
   else channels = hasAlpha ? 4 : 3;
-  const read16 = depth === 16 && source16;
+  // OpenCV reduces 16-bit TIFF with rounding (v / 257); sharp, like OpenCV for PNG, drops the low byte.
+  const roundTo8 = depth === 8 && source16 && meta.format === 'tiff';
+  const read16 = (depth === 16 || roundTo8) && source16;
 
   let pipeline = sharp(input, { limitInputPixels: pixelLimit, failOn: 'error', autoOrient: true, ignoreIcc: icc === 'ignore' });
   pipeline = pipeline.toColourspace(channels <= 2 ? (read16 ? 'grey16' : 'b-w') : read16 ? 'rgb16' : 'srgb');
@@ -166,8 +169,13 @@ export async function readImage(source: string | Uint8Array, options: ReadImageO
   }
   let data: Uint8Array | Uint16Array;
   if (read16) {
-    data = new Uint16Array(info.width * info.height * channels);
-    new Uint8Array(data.buffer).set(raw.data);
+    const deep = new Uint16Array(info.width * info.height * channels);
+    new Uint8Array(deep.buffer).set(raw.data);
+    data = deep;
+    if (roundTo8) {
+      data = new Uint8Array(deep.length);
+      for (let i = 0; i < deep.length; i++) data[i] = Math.round(deep[i]! / 257);
+    }
   } else if (depth === 16) {
     data = new Uint16Array(raw.data.length);
     for (let i = 0; i < raw.data.length; i++) data[i] = raw.data[i]! * 257;
