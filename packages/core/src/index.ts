@@ -4,7 +4,7 @@ export type { InferenceSession, RunOptions, Tensor, TensorData, TensorDataType, 
 export { createSession, type GraphOptimizationLevel, type ModelSession, type SessionOptions } from './inference/session';
 export { executionProvidersByDevice, executionProvidersFor, inferenceDevices, type InferenceDevice } from './inference/devices';
 export { checkTensorsFinite } from './inference/finite';
-export { dataTypeOfTensor, validateFeeds } from './inference/validate-feeds';
+export { createFeedValidator, dataTypeOfTensor, validateFeeds, type FeedValidator } from './inference/validate-feeds';
 export {
   OnnxGraphBuilder,
   onnxAttr,

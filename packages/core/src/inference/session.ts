@@ -9,7 +9,7 @@ import { readOnnxSignature } from '../onnx/model-signature';
 import { executionProvidersFor, type InferenceDevice } from './devices';
 import { checkTensorsFinite } from './finite';
 import type { InferenceSession, RunOptions, Tensor, TensorDataType, TensorSignature } from './types';
-import { validateFeeds, dataTypeOfTensor } from './validate-feeds';
+import { createFeedValidator, dataTypeOfTensor, type FeedValidator } from './validate-feeds';
 
 /** How hard onnxruntime optimises the graph when it loads it. */
 export type GraphOptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all';
@@ -135,6 +135,7 @@ export async function createSession(model: string | Uint8Array, options: Session
 class OrtSession implements ModelSession {
   private disposed = false;
   private readonly outputNames: ReadonlySet<string>;
+  private readonly validate: FeedValidator;
 
   constructor(
     private readonly native: ort.InferenceSession,
@@ -146,12 +147,13 @@ class OrtSession implements ModelSession {
     private readonly checkFinite: boolean,
   ) {
     this.outputNames = new Set(outputs.map((o) => o.name));
+    this.validate = createFeedValidator(inputs, name);
   }
 
   async run(feeds: Readonly<Record<string, Tensor>>, options: RunOptions = {}): Promise<Record<string, Tensor>> {
     if (this.disposed) throw new DiffmacError('SESSION_DISPOSED', `The session for ${this.name} was disposed`, { argument: 'session' });
     options.signal?.throwIfAborted();
-    validateFeeds(this.inputs, feeds, this.name);
+    this.validate(feeds);
     const ortFeeds: Record<string, ort.Tensor> = {};
     for (const signature of this.inputs) {
       const feed = feeds[signature.name]!;
