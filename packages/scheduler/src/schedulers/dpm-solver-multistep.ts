@@ -46,6 +46,7 @@ export function requireCommonSupport(className: string, config: ResolvedConfig):
   }
   requireSupported(className, config, 'prediction_type', ['epsilon', 'v_prediction', 'sample']);
   if ('variance_type' in config) requireSupported(className, config, 'variance_type', [null]);
+  if ('shift_terminal' in config) requireSupported(className, config, 'shift_terminal', [null]);
 }
 
 /**
