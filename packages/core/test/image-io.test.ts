@@ -197,6 +197,22 @@ describe('readImage', () => {
     const junk = path.join(dir, 'junk.png');
     await writeFile(junk, 'this is not an image at all');
     expect((await rejection(readImage(junk))).code).toBe('IMAGE_DECODE_FAILED');
+    // a valid 1×1 24-bit BMP: a real format sharp does not decode
+    const bmp = Buffer.alloc(58);
+    bmp.write('BM', 0, 'latin1');
+    bmp.writeUInt32LE(58, 2);
+    bmp.writeUInt32LE(54, 10);
+    bmp.writeUInt32LE(40, 14);
+    bmp.writeInt32LE(1, 18);
+    bmp.writeInt32LE(1, 22);
+    bmp.writeUInt16LE(1, 26);
+    bmp.writeUInt16LE(24, 28);
+    bmp.writeUInt32LE(4, 34);
+    const bmpFile = path.join(dir, 'pixel.bmp');
+    await writeFile(bmpFile, bmp);
+    const unsupported = await rejection(readImage(bmpFile));
+    expect(unsupported.code).toBe('IMAGE_DECODE_FAILED');
+    expect(unsupported.message).toContain(bmpFile);
     expect((await rejection(readImage(new Uint8Array([1, 2, 3])))).message).toContain('buffer of 3 bytes');
     expect((await rejection(readImage(path.join(dir, 'missing.png')))).code).toBe('IMAGE_NOT_FOUND');
     expect((await rejection(readImage(junk, { depth: 12 as 8 }))).argument).toBe('depth');
