@@ -66,6 +66,16 @@ describe('readImage', () => {
     expect(px(8, 28)[0]).toBeLessThan(60);
   });
 
+  it('decodes JPEG to exactly the pixels OpenCV (cv2.imread) gives', async () => {
+    const fixtures = new URL('./image-fixtures/', import.meta.url);
+    const jpeg = await readImage(new URL('opencv-q75-420.jpg', fixtures).pathname);
+    const cv = await readImage(new URL('opencv-q75-420.decoded.png', fixtures).pathname);
+    expect([jpeg.width, jpeg.height, jpeg.channels]).toEqual([64, 48, 3]);
+    let differing = 0;
+    for (let i = 0; i < cv.data.length; i++) if (jpeg.data[i] !== cv.data[i]) differing++;
+    expect(differing).toBe(0);
+  });
+
   it('applies every EXIF orientation 1–8 like the EXIF specification says', async () => {
     // 48×32 stored, four quadrants of distinct colours.
     const W = 48;
