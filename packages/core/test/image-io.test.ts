@@ -282,6 +282,19 @@ describe('writeImage', () => {
     expect(Array.from((await readImage(lossless)).data)).toEqual(Array.from(img.data));
   });
 
+  it('encodes JPEG whose decoded pixels equal those of cv2.imencode at the same quality', async () => {
+    const fixtures = new URL('./image-fixtures/', import.meta.url);
+    const source = await readImage(new URL('opencv-q60-source.png', fixtures).pathname);
+    const ours = await readImage(new Uint8Array(await encodeImage(source, { format: 'jpeg', quality: 60 })));
+    const opencv = await readImage(new URL('opencv-q60.jpg', fixtures).pathname);
+    let differing = 0;
+    for (let i = 0; i < opencv.data.length; i++) if (ours.data[i] !== opencv.data[i]) differing++;
+    expect(differing).toBe(0);
+    // and the quality matters: another quality gives other pixels
+    const other = await readImage(new Uint8Array(await encodeImage(source, { format: 'jpeg', quality: 90 })));
+    expect(Array.from(other.data)).not.toEqual(Array.from(opencv.data));
+  });
+
   it('writes float images by clamping and rounding half to even', async () => {
     const data = new Float32Array([-0.5, 0.5, 1.5, 126.5 / 255, 0.25, Number.NaN]);
     const file = path.join(dir, 'float.png');
