@@ -13,7 +13,12 @@ export function shapeSize(shape: readonly number[]): number {
   return n;
 }
 
-/** Printable shape, `[1, 4, 64, 64]`. */
+/**
+ * A shape as text for messages; `null` (any size) prints as `?`.
+ *
+ * @example
+ * formatShape([1, null, 64, 'width']); // '[1, ?, 64, width]'
+ */
 export function formatShape(shape: readonly (number | string | null)[]): string {
   return `[${shape.map((d) => (d === null ? '?' : String(d))).join(', ')}]`;
 }
