@@ -138,6 +138,12 @@ describe('readImage', () => {
     const shallow = await readImage(file);
     expect(shallow.data).toBeInstanceOf(Uint8Array);
     expect(Array.from(shallow.data)).toEqual(Array.from(values).map((v) => v >> 8));
+    // 16-bit with alpha keeps all four channels at full depth
+    const rgba16 = new Uint16Array([1, 2, 3, 4, 65535, 40000, 300, 65534]);
+    const fileA = path.join(dir, 'deep-rgba.png');
+    await sharp(rgba16, { raw: { width: 2, height: 1, channels: 4 } }).toColourspace('rgb16').png().toFile(fileA);
+    const deepA = await readImage(fileA, { depth: 16 });
+    expect([deepA.channels, ...Array.from(deepA.data)]).toEqual([4, ...Array.from(rgba16)]);
     // an 8-bit file read at depth 16 is scaled by 257
     const eight = path.join(dir, 'eight.png');
     await sharp(new Uint8Array([0, 1, 128, 255, 10, 20]), { raw: { width: 2, height: 1, channels: 3 } }).png().toFile(eight);
