@@ -5,10 +5,10 @@ export { BETA_SCHEDULES, CONFIG_SPECS, PREDICTION_TYPES, TIMESTEP_SPACINGS, conf
 export { betasForConfig, cosineBetas, cumprodF32, linspaceF32, noiseScheduleForConfig, rescaleZeroTerminalSnr, type NoiseSchedule, type NoiseScheduleOptions } from './noise-schedule';
 export { checkNumInferenceSteps, discreteTimesteps, multistepTimesteps, numpyArange, numpyLinspace, roundHalfEven, sigmaFamilyTimesteps, type TimestepSpacing } from './timesteps';
 export { exponentialSigmas, finalSigma, interpolateSigmas, karrasSigmas, logSigmaTable, npInterp, sigmaTable, logMidpointFloat32, sigmaToAlphaSigmaT, sigmaToT, sigmaToTFloat32 } from './sigmas';
-export { checkFiniteNumber, checkNonNegative, checkTensor, missingRng, notReady, timestepIndex } from './validate';
-export { clampInPlace, dynamicThresholdInPlace, epsFromX0, sigmaPredict, vpPredict, type PredictionType } from './maths/prediction';
+export { checkFiniteNumber, checkNonNegative, checkTensor, checkTensorShape, finiteProbe, missingRng, notReady, throwIfNotFinite, timestepIndex } from './validate';
+export { clampInPlace, dynamicThresholdInPlace, epsFromX0, sigmaPredict, vpCombine, vpPredict, type PredictionType } from './maths/prediction';
 export { BaseScheduler, perItem } from './schedulers/base';
-export { DDIMScheduler, clipOrThreshold } from './schedulers/ddim';
+export { DDIMScheduler, clipOrThreshold, vpStep } from './schedulers/ddim';
 export { DDPMScheduler } from './schedulers/ddpm';
 export { PNDMScheduler, pndmTransfer } from './schedulers/pndm';
 export { LCMScheduler, consistencyScalings, consistencyTimesteps } from './schedulers/lcm';
@@ -39,5 +39,6 @@ export { sampleDpmpp2m, sampleDpmpp2mSde, sampleDpmpp3m, sampleDpmpp3mSde } from
 export { sampleUniPC, type UniPCSampleOptions } from './functional/unipc';
 export { sampleDeis, type DeisSampleOptions } from './functional/deis';
 export { FUNCTIONAL_SAMPLERS, sample, type FunctionalSampleOptions, type FunctionalSamplerEntry } from './functional/sample';
+export { functionalSigmas } from './functional/sigmas';
 export { SAMPLERS, findSampler, listSamplers, type SamplerEntry } from './registry';
 export { createScheduler, fromConfig } from './create-scheduler';

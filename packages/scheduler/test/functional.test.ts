@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/config';
 import { FUNCTIONAL_SAMPLERS, sample, type FunctionalSampleOptions } from '../src/functional/sample';
 import { epsilonDenoiser, modelDenoiser } from '../src/functional/denoisers';
+import { functionalSigmas } from '../src/functional/sigmas';
+import { createScheduler } from '../src/create-scheduler';
 import type { Denoiser, FunctionalSamplerName, SampleStepEvent } from '../src/functional/types';
 import type { PredictionType } from '../src/maths/prediction';
 import { noiseScheduleForConfig } from '../src/noise-schedule';
@@ -214,6 +216,19 @@ describe('functional layer mechanics', () => {
     await expect(sample(toy, new Float32Array(4), sigmas, { sampler: 'deis' })).rejects.toMatchObject({ argument: 'sigmas' });
     const bad: Denoiser = (_x, _s, out) => void out.fill(Number.POSITIVE_INFINITY);
     await expect(sample(bad, new Float32Array(4), sigmas)).rejects.toMatchObject({ code: 'NON_FINITE', argument: 'denoiser output' });
+  });
+
+  it('functionalSigmas turns Heun and KDPM2 layouts into one sigma per step', () => {
+    const cfg = { beta_schedule: 'scaled_linear', beta_start: 0.00085, beta_end: 0.012 };
+    const heun = createScheduler('HeunDiscreteScheduler', cfg);
+    heun.setTimesteps(10);
+    const euler = createScheduler('EulerDiscreteScheduler', cfg);
+    euler.setTimesteps(10);
+    expect(Array.from(functionalSigmas(heun.sigmas))).toEqual(Array.from(euler.sigmas!));
+    const kdpm2 = createScheduler('KDPM2DiscreteScheduler', cfg);
+    kdpm2.setTimesteps(10);
+    expect(functionalSigmas(kdpm2.sigmas)).toHaveLength(11);
+    expect(() => functionalSigmas(undefined)).toThrow(expect.objectContaining({ argument: 'sigmas' }));
   });
 
   it('wraps eps models: D(x, σ) = x − σ·eps(x/sqrt(σ²+1), t)', async () => {
