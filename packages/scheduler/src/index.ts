@@ -5,10 +5,10 @@ export { BETA_SCHEDULES, CONFIG_SPECS, PREDICTION_TYPES, TIMESTEP_SPACINGS, conf
 export { betasForConfig, cosineBetas, cumprodF32, linspaceF32, noiseScheduleForConfig, rescaleZeroTerminalSnr, type NoiseSchedule, type NoiseScheduleOptions } from './noise-schedule';
 export { checkNumInferenceSteps, discreteTimesteps, multistepTimesteps, numpyArange, numpyLinspace, roundHalfEven, sigmaFamilyTimesteps, type TimestepSpacing } from './timesteps';
 export { exponentialSigmas, finalSigma, interpolateSigmas, karrasSigmas, logSigmaTable, npInterp, sigmaTable, logMidpointFloat32, sigmaToAlphaSigmaT, sigmaToT, sigmaToTFloat32 } from './sigmas';
-export { checkFiniteNumber, checkNonNegative, checkTensor, missingRng, notReady, timestepIndex } from './validate';
-export { clampInPlace, dynamicThresholdInPlace, epsFromX0, sigmaPredict, vpPredict, type PredictionType } from './maths/prediction';
+export { checkFiniteNumber, checkNonNegative, checkTensor, checkTensorShape, finiteProbe, missingRng, notReady, throwIfNotFinite, timestepIndex } from './validate';
+export { clampInPlace, dynamicThresholdInPlace, epsFromX0, sigmaPredict, vpCombine, vpPredict, type PredictionType } from './maths/prediction';
 export { BaseScheduler, perItem } from './schedulers/base';
-export { DDIMScheduler, clipOrThreshold } from './schedulers/ddim';
+export { DDIMScheduler, clipOrThreshold, vpStep } from './schedulers/ddim';
 export { DDPMScheduler } from './schedulers/ddpm';
 export { PNDMScheduler, pndmTransfer } from './schedulers/pndm';
 export { LCMScheduler, consistencyScalings, consistencyTimesteps } from './schedulers/lcm';

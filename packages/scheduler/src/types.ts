@@ -41,6 +41,13 @@ export interface StepOptions {
   eta?: number;
   /** DDIM only: use these values as the variance noise instead of drawing from `rng` (diffusers' `variance_noise`). */
   varianceNoise?: Float32Array;
+  /**
+   * Allocation-free stepping: write `prevSample` into this array (same length as `sample`, not
+   * overlapping `sample` or `modelOutput`) and return it. The other outputs (`predOriginalSample`,
+   * `denoised`, `predNoisedSample`) are then the scheduler's own buffers, valid until its next step:
+   * copy what you keep. Without `out` every returned array is new.
+   */
+  out?: Float32Array;
 }
 
 /** What `Scheduler.step` returns. Arrays are new (inputs are never mutated). */
@@ -87,8 +94,11 @@ export interface Scheduler {
   readonly initNoiseSigma: number;
   /** Compute the timesteps (and sigmas) for `numInferenceSteps` steps and reset the multistep state. */
   setTimesteps(numInferenceSteps: number): void;
-  /** Scale the denoiser input at timestep `t` (identity for most; `x/sqrt(σ²+1)` for the Euler family). */
-  scaleModelInput(sample: Float32Array, t: number): Float32Array;
+  /**
+   * Scale the denoiser input at timestep `t` (identity for most; `x/sqrt(σ²+1)` for the Euler family).
+   * Use the return value: it may be `sample` itself (identity), or `out` when given.
+   */
+  scaleModelInput(sample: Float32Array, t: number, out?: Float32Array): Float32Array;
   /** One step: from `sample` at `t` and the model output, the sample at the next timestep. */
   step(modelOutput: Float32Array, t: number, sample: Float32Array, options?: StepOptions): StepResult;
   /** Noise a clean sample to timestep(s) `t` (one value, or one per batch item). */

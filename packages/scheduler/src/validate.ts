@@ -34,6 +34,51 @@ export function checkTensor(argument: string, value: unknown, length?: number): 
 }
 
 /**
+ * Check type and length of a tensor argument without scanning its values (the step kernels probe
+ * finiteness while they compute; see `throwIfNotFinite`).
+ *
+ * @example
+ * checkTensorShape('modelOutput', modelOutput, sample.length);
+ */
+export function checkTensorShape(argument: string, value: unknown, length?: number): asserts value is Float32Array {
+  if (!(value instanceof Float32Array)) {
+    throw new SchedulerError('INVALID_ARGUMENT', `Expected a Float32Array for ${argument}, received ${describe(value)}`, { argument, expected: 'a Float32Array', received: describe(value) });
+  }
+  if (length !== undefined && value.length !== length) {
+    throw new SchedulerError('LENGTH_MISMATCH', `Expected ${length} values for ${argument}, received ${value.length}`, { argument, expected: `${length} values`, received: `${value.length} values` });
+  }
+}
+
+/**
+ * A finiteness probe of two arrays in one pass: 0 when every value is finite, NaN otherwise.
+ *
+ * @example
+ * if (finiteProbe(modelOutput, sample) !== 0) throwIfNotFinite(NaN, { sample, modelOutput });
+ */
+export function finiteProbe(a: Float32Array, b: Float32Array): number {
+  let probe = 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const u = a[i] as number;
+    const v = b[i] as number;
+    probe += u - u + (v - v);
+  }
+  return probe;
+}
+
+/**
+ * After a kernel returned a finiteness probe: when it is not 0, find the first non-finite value
+ * of the named arrays and throw the `NON_FINITE` error naming it.
+ *
+ * @example
+ * throwIfNotFinite(probe, { sample, modelOutput });
+ */
+export function throwIfNotFinite(probe: number, arrays: Readonly<Record<string, Float32Array>>): void {
+  if (probe === 0) return;
+  for (const [argument, value] of Object.entries(arrays)) checkTensor(argument, value);
+}
+
+/**
  * Check that `value` is a finite number.
  *
  * @example

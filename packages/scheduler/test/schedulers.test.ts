@@ -255,6 +255,35 @@ describe('every scheduler of this part', () => {
     expect(Array.from(run())).toEqual(Array.from(first));
   });
 
+  it.each(mine.map((e) => [e.className] as const))('%s: stepping into options.out (ping-pong) gives the same samples as the allocating path', (className) => {
+    const run = (pingPong: boolean) => {
+      const s = createScheduler(className, SD);
+      s.setTimesteps(6);
+      const bufs = [new Float32Array(64), new Float32Array(64)];
+      const scaled = new Float32Array(64);
+      let x: Float32Array = randomTensor(21).map((v) => v * s.initNoiseSigma);
+      const seen: number[][] = [];
+      Array.from(s.timesteps).forEach((t, i) => {
+        const input = pingPong ? s.scaleModelInput(x, t, scaled) : s.scaleModelInput(x, t);
+        const out = input.map((v) => 0.5 * Math.tanh(v));
+        const r = s.step(out, t, x, { rng: createRng(i), eta: 0.3, ...(pingPong ? { out: bufs[i % 2] } : {}) });
+        if (pingPong) expect(r.prevSample).toBe(bufs[i % 2]);
+        seen.push(Array.from(r.prevSample));
+        x = r.prevSample;
+      });
+      return seen;
+    };
+    expect(run(true)).toEqual(run(false));
+  });
+
+  it('rejects an options.out that overlaps the inputs', () => {
+    const s = createScheduler('EulerDiscreteScheduler', SD);
+    s.setTimesteps(4);
+    const x = randomTensor(22);
+    expect(() => s.step(randomTensor(23), Number(s.timesteps[0]), x, { out: x })).toThrow(/options.out/);
+    expect(() => s.step(randomTensor(23), Number(s.timesteps[0]), x, { out: new Float32Array(3) })).toThrow(/options.out/);
+  });
+
   it('registry flags agree with the instances', () => {
     for (const entry of mine) {
       const s = createScheduler(entry.className, SD);

@@ -8,14 +8,21 @@
 const f32 = Math.fround;
 
 /**
- * `x / sqrt(σ²+1)` (the Euler family's `scale_model_input`).
+ * `x / sqrt(σ²+1)` (the Euler family's `scale_model_input`). Returns a finiteness probe of `x`
+ * (0, or NaN when it holds NaN/Inf).
  *
  * @example
  * scaleBySigma(x, 14.6146, out);
  */
-export function scaleBySigma(x: Float32Array, sigma: number, out: Float32Array): void {
+export function scaleBySigma(x: Float32Array, sigma: number, out: Float32Array): number {
   const c = f32(Math.sqrt(f32(f32(sigma * sigma) + 1)));
-  for (let i = 0; i < x.length; i++) out[i] = (x[i] as number) / c;
+  let probe = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i] as number;
+    probe += v - v;
+    out[i] = v / c;
+  }
+  return probe;
 }
 
 /**

@@ -55,6 +55,58 @@ export function vpPredict(predictionType: string, modelOutput: Float32Array, sam
 }
 
 /**
+ * One fused VP pass: x0 from the model output (clamped to ±`clipRange` when finite), then
+ * `out = cX0·x0 + cEps·ε + cX·x` (ε is the unclipped noise estimate, as diffusers computes it).
+ * Writes x0 to `x0Out` when given. Returns a finiteness probe of the inputs: 0, or NaN when
+ * `modelOutput` or `sample` holds NaN/Inf.
+ *
+ * @example
+ * const probe = vpCombine('epsilon', eps, x, alphaProd, Infinity, sqrt(aPrev), sqrt(1 - aPrev), 0, x0, prev); // DDIM, eta = 0
+ */
+export function vpCombine(
+  predictionType: string,
+  modelOutput: Float32Array,
+  sample: Float32Array,
+  alphaProd: number,
+  clipRange: number,
+  cX0: number,
+  cEps: number,
+  cX: number,
+  x0Out: Float32Array | null,
+  out: Float32Array,
+): number {
+  const sa = Math.fround(Math.sqrt(alphaProd));
+  const sb = Math.fround(Math.sqrt(Math.fround(1 - alphaProd)));
+  const n = sample.length;
+  const lo = -clipRange;
+  let probe = 0;
+  if (predictionType !== 'epsilon' && predictionType !== 'sample' && predictionType !== 'v_prediction') throw unknownPrediction(predictionType, 'epsilon, sample, v_prediction');
+  const mode = predictionType === 'epsilon' ? 0 : predictionType === 'sample' ? 1 : 2;
+  for (let i = 0; i < n; i++) {
+    const m = modelOutput[i] as number;
+    const x = sample[i] as number;
+    probe += m - m + (x - x);
+    let x0: number;
+    let e: number;
+    if (mode === 0) {
+      x0 = (x - sb * m) / sa;
+      e = m;
+    } else if (mode === 1) {
+      x0 = m;
+      e = (x - sa * m) / sb;
+    } else {
+      x0 = sa * x - sb * m;
+      e = sa * m + sb * x;
+    }
+    if (x0 > clipRange) x0 = clipRange;
+    else if (x0 < lo) x0 = lo;
+    if (x0Out) x0Out[i] = x0;
+    out[i] = cX0 * Math.fround(x0) + cEps * Math.fround(e) + cX * x;
+  }
+  return probe;
+}
+
+/**
  * Recompute ε from a (clipped) x0: `ε = (x - sqrt(ᾱ)·x0)/sqrt(1-ᾱ)`.
  *
  * @example
@@ -71,25 +123,42 @@ export function epsFromX0(sample: Float32Array, x0: Float32Array, alphaProd: num
  * - epsilon: `x0 = x - σ·ε`
  * - v: `x0 = -σ/sqrt(σ²+1)·v + x/(σ²+1)`
  * - sample: `x0 = out`
+ * Returns a finiteness probe of the inputs (0, or NaN when one holds NaN/Inf).
  *
  * @example
  * sigmaPredict('epsilon', eps, x, 14.6, x0);
  */
-export function sigmaPredict(predictionType: string, modelOutput: Float32Array, sample: Float32Array, sigma: number, x0Out: Float32Array): void {
+export function sigmaPredict(predictionType: string, modelOutput: Float32Array, sample: Float32Array, sigma: number, x0Out: Float32Array): number {
   const n = sample.length;
+  let probe = 0;
   switch (predictionType) {
     case 'epsilon':
-      for (let i = 0; i < n; i++) x0Out[i] = (sample[i] as number) - sigma * (modelOutput[i] as number);
-      return;
+      for (let i = 0; i < n; i++) {
+        const m = modelOutput[i] as number;
+        const x = sample[i] as number;
+        probe += m - m + (x - x);
+        x0Out[i] = x - sigma * m;
+      }
+      return probe;
     case 'v_prediction': {
       const s2 = Math.fround(Math.fround(sigma * sigma) + 1);
       const c = Math.fround(-sigma / Math.fround(Math.sqrt(s2)));
-      for (let i = 0; i < n; i++) x0Out[i] = (modelOutput[i] as number) * c + (sample[i] as number) / s2;
-      return;
+      for (let i = 0; i < n; i++) {
+        const m = modelOutput[i] as number;
+        const x = sample[i] as number;
+        probe += m - m + (x - x);
+        x0Out[i] = m * c + x / s2;
+      }
+      return probe;
     }
     case 'sample':
-      for (let i = 0; i < n; i++) x0Out[i] = modelOutput[i] as number;
-      return;
+      for (let i = 0; i < n; i++) {
+        const m = modelOutput[i] as number;
+        const x = sample[i] as number;
+        probe += m - m + (x - x);
+        x0Out[i] = m;
+      }
+      return probe;
     default:
       throw unknownPrediction(predictionType, 'epsilon, v_prediction, sample');
   }

@@ -6,7 +6,7 @@ import { configNumber } from '../config';
 import { SchedulerError } from '../errors';
 import { noiseScheduleForConfig, type NoiseSchedule } from '../noise-schedule';
 import type { ResolvedConfig, Scheduler, SchedulerConfigJson, StepOptions, StepResult } from '../types';
-import { checkTensor, notReady, timestepIndex } from '../validate';
+import { checkTensor, checkTensorShape, notReady, timestepIndex } from '../validate';
 
 /** Per-item coefficients for `t` (one value, or one per batch item of equal size). */
 export function perItem(t: number | ArrayLike<number>, total: number, argument = 't'): { values: number[]; itemSize: number } {
@@ -63,9 +63,10 @@ export abstract class BaseScheduler implements Scheduler {
   abstract step(modelOutput: Float32Array, t: number, sample: Float32Array, options?: StepOptions): StepResult;
 
   /** Identity (returns `sample` itself; it is not mutated). */
-  scaleModelInput(sample: Float32Array, t: number): Float32Array {
+  scaleModelInput(sample: Float32Array, t: number, out?: Float32Array): Float32Array {
     checkTensor('sample', sample);
     void t;
+    void out;
     return sample;
   }
 
@@ -80,6 +81,28 @@ export abstract class BaseScheduler implements Scheduler {
       this.workBuffers.set(name, buf);
     }
     return buf;
+  }
+
+  /**
+   * The array a step returns as output `kind`: `options.out` for the previous sample when given
+   * (checked), a work buffer for the other outputs when `options.out` is given, else a new array.
+   */
+  protected outputBuffer(kind: 'prev' | 'x0' | 'denoised' | 'noised', n: number, options: StepOptions, inputs: readonly Float32Array[]): Float32Array {
+    const out = options.out;
+    if (out === undefined) return new Float32Array(n);
+    if (kind !== 'prev') return this.workBuffer(`output:${kind}`, n);
+    checkTensorShape('options.out', out, n);
+    for (const input of inputs) {
+      const overlap = out.buffer === input.buffer && out.byteOffset < input.byteOffset + input.byteLength && input.byteOffset < out.byteOffset + out.byteLength;
+      if (overlap) {
+        throw new SchedulerError('INVALID_ARGUMENT', 'Expected options.out not to overlap sample or modelOutput (pass another buffer, e.g. ping-pong two)', {
+          argument: 'options.out',
+          expected: 'a Float32Array not overlapping the inputs',
+          received: 'an array sharing memory with an input',
+        });
+      }
+    }
+    return out;
   }
 
   /** Throw unless `setTimesteps` ran. */
@@ -102,6 +125,17 @@ export abstract class BaseScheduler implements Scheduler {
     this.requireTimesteps('step');
     checkTensor('sample', sample);
     checkTensor('modelOutput', modelOutput, sample.length);
+    if (typeof t !== 'number' || !Number.isFinite(t)) throw new SchedulerError('INVALID_ARGUMENT', `Expected a finite number for t, received ${String(t)}`, { argument: 't', expected: 'a finite number', received: String(t) });
+  }
+
+  /**
+   * The common step checks without scanning values: timesteps set, Float32Arrays of equal length,
+   * finite `t`. The kernels return a finiteness probe for `throwIfNotFinite`.
+   */
+  protected checkStepShapes(modelOutput: Float32Array, t: number, sample: Float32Array): void {
+    this.requireTimesteps('step');
+    checkTensorShape('sample', sample);
+    checkTensorShape('modelOutput', modelOutput, sample.length);
     if (typeof t !== 'number' || !Number.isFinite(t)) throw new SchedulerError('INVALID_ARGUMENT', `Expected a finite number for t, received ${String(t)}`, { argument: 't', expected: 'a finite number', received: String(t) });
   }
 

@@ -3,10 +3,10 @@
  * dynamic thresholding of x0, `eta`-controlled noise drawn from the injected rng.
  */
 import { configBoolean, configNumber, configString } from '../config';
-import { clampInPlace, dynamicThresholdInPlace, vpPredict } from '../maths/prediction';
+import { clampInPlace, dynamicThresholdInPlace, vpCombine, vpPredict } from '../maths/prediction';
 import { discreteTimesteps, type TimestepSpacing } from '../timesteps';
 import type { ResolvedConfig, StepOptions, StepResult } from '../types';
-import { checkNonNegative, checkTensor, missingRng } from '../validate';
+import { checkNonNegative, checkTensor, finiteProbe, missingRng, throwIfNotFinite } from '../validate';
 import { BaseScheduler } from './base';
 
 /**
@@ -19,6 +19,39 @@ import { BaseScheduler } from './base';
 export function clipOrThreshold(config: ResolvedConfig, x0: Float32Array): void {
   if (configBoolean(config, 'thresholding')) dynamicThresholdInPlace(x0, configNumber(config, 'dynamic_thresholding_ratio'), configNumber(config, 'sample_max_value'));
   else if (configBoolean(config, 'clip_sample')) clampInPlace(x0, configNumber(config, 'clip_sample_range'));
+}
+
+/**
+ * One VP step as diffusers' DDPM-family schedulers compute it: x0 from the model output, clipped
+ * (`clip_sample`) or dynamically thresholded (`thresholding`), then `out = cX0·x0 + cEps·ε + cX·x`.
+ * One fused pass unless thresholding (which needs the whole x0 first). `eps` is a work buffer.
+ * Returns a finiteness probe of the inputs for `throwIfNotFinite`.
+ *
+ * @example
+ * const probe = vpStep(config, eps, x, alphaProd, sqrt(aPrev), sqrt(1 - aPrev), 0, x0, prev, work);
+ */
+export function vpStep(
+  config: ResolvedConfig,
+  modelOutput: Float32Array,
+  sample: Float32Array,
+  alphaProd: number,
+  cX0: number,
+  cEps: number,
+  cX: number,
+  x0Out: Float32Array,
+  out: Float32Array,
+  eps: Float32Array,
+): number {
+  const prediction = configString(config, 'prediction_type');
+  if (!configBoolean(config, 'thresholding')) {
+    const range = configBoolean(config, 'clip_sample') ? configNumber(config, 'clip_sample_range') : Infinity;
+    return vpCombine(prediction, modelOutput, sample, alphaProd, range, cX0, cEps, cX, x0Out, out);
+  }
+  const probe = finiteProbe(modelOutput, sample);
+  vpPredict(prediction, modelOutput, sample, alphaProd, x0Out, eps);
+  clipOrThreshold(config, x0Out);
+  for (let i = 0; i < sample.length; i++) out[i] = cX0 * (x0Out[i] as number) + cEps * (eps[i] as number) + cX * (sample[i] as number);
+  return probe;
 }
 
 /**
@@ -46,17 +79,13 @@ export class DDIMScheduler extends BaseScheduler {
   }
 
   step(modelOutput: Float32Array, t: number, sample: Float32Array, options: StepOptions = {}): StepResult {
-    this.checkStepInputs(modelOutput, t, sample);
+    this.checkStepShapes(modelOutput, t, sample);
     checkNonNegative('options.eta', options.eta);
     const eta = options.eta ?? 0;
     const n = sample.length;
     const prevT = t - Math.floor(this.numTrainTimesteps / (this.numInferenceSteps as number));
     const alphaProd = this.alphaProdAt(t);
     const alphaPrev = prevT >= 0 ? this.alphaProdAt(prevT, 'prev_timestep') : this.finalAlphaCumprod;
-    const x0 = new Float32Array(n);
-    const eps = this.workBuffer('eps', n);
-    vpPredict(configString(this.config, 'prediction_type'), modelOutput, sample, alphaProd, x0, eps);
-    clipOrThreshold(this.config, x0);
     const f = Math.fround;
     const betaProd = f(1 - alphaProd);
     const betaPrev = f(1 - alphaPrev);
@@ -64,8 +93,9 @@ export class DDIMScheduler extends BaseScheduler {
     const std = f(eta * f(Math.sqrt(variance)));
     const dirCoef = f(Math.sqrt(Math.max(0, f(f(1 - alphaPrev) - f(std * std)))));
     const x0Coef = f(Math.sqrt(alphaPrev));
-    const prev = new Float32Array(n);
-    for (let i = 0; i < n; i++) prev[i] = x0Coef * (x0[i] as number) + dirCoef * (eps[i] as number);
+    const x0 = this.outputBuffer('x0', n, options, [sample, modelOutput]);
+    const prev = this.outputBuffer('prev', n, options, [sample, modelOutput]);
+    throwIfNotFinite(vpStep(this.config, modelOutput, sample, alphaProd, x0Coef, dirCoef, 0, x0, prev, this.workBuffer('eps', n)), { sample, modelOutput });
     if (eta > 0) {
       let noise = options.varianceNoise;
       if (noise !== undefined) checkTensor('options.varianceNoise', noise, n);

@@ -5,12 +5,11 @@
  */
 import { SchedulerError } from '../errors';
 import { configNumber, configString, requireSupported } from '../config';
-import { vpPredict } from '../maths/prediction';
 import { discreteTimesteps, type TimestepSpacing } from '../timesteps';
 import type { ResolvedConfig, StepOptions, StepResult } from '../types';
-import { missingRng } from '../validate';
+import { missingRng, throwIfNotFinite } from '../validate';
 import { BaseScheduler } from './base';
-import { clipOrThreshold } from './ddim';
+import { vpStep } from './ddim';
 
 /**
  * Denoising diffusion probabilistic models (ancestral sampling).
@@ -55,7 +54,7 @@ export class DDPMScheduler extends BaseScheduler {
       output = modelOutput.subarray(0, sample.length);
       predictedVariance = modelOutput.subarray(sample.length);
     }
-    this.checkStepInputs(output, t, sample);
+    this.checkStepShapes(output, t, sample);
     const i = this.resolveStepIndex(t);
     const prevT = i < this.timesteps.length - 1 ? (this.timesteps[i + 1] as number) : -1;
     const f = Math.fround;
@@ -66,13 +65,11 @@ export class DDPMScheduler extends BaseScheduler {
     const currentAlpha = f(alphaProd / alphaPrev);
     const currentBeta = f(1 - currentAlpha);
     const n = sample.length;
-    const x0 = new Float32Array(n);
-    vpPredict(configString(this.config, 'prediction_type'), output, sample, alphaProd, x0, null);
-    clipOrThreshold(this.config, x0);
     const c0 = f(f(f(Math.sqrt(alphaPrev)) * currentBeta) / betaProd);
     const c1 = f(f(f(Math.sqrt(currentAlpha)) * betaPrev) / betaProd);
-    const prev = new Float32Array(n);
-    for (let k = 0; k < n; k++) prev[k] = c0 * (x0[k] as number) + c1 * (sample[k] as number);
+    const x0 = this.outputBuffer('x0', n, options, [sample, modelOutput]);
+    const prev = this.outputBuffer('prev', n, options, [sample, modelOutput]);
+    throwIfNotFinite(vpStep(this.config, output, sample, alphaProd, c0, 0, c1, x0, prev, this.workBuffer('eps', n)), { sample, modelOutput: output });
     if (t > 0) {
       if (!options.rng) throw missingRng(this.className);
       const noise = this.workBuffer('noise', n);

@@ -7,7 +7,7 @@ import { ancestralSigmas, eulerAncestralStep } from '../maths/k-diffusion';
 import { sigmaPredict } from '../maths/prediction';
 import { noiseScheduleForConfig } from '../noise-schedule';
 import type { ResolvedConfig, StepOptions, StepResult } from '../types';
-import { missingRng } from '../validate';
+import { missingRng, throwIfNotFinite } from '../validate';
 import { SigmaSchedulerBase } from './sigma-base';
 
 /**
@@ -41,18 +41,18 @@ export class EulerAncestralDiscreteScheduler extends SigmaSchedulerBase {
   }
 
   step(modelOutput: Float32Array, t: number, sample: Float32Array, options: StepOptions = {}): StepResult {
-    this.checkStepInputs(modelOutput, t, sample);
+    this.checkStepShapes(modelOutput, t, sample);
     if (!options.rng) throw missingRng(this.className);
     const i = this.currentIndex(t);
     const sigmas = this.sigmas as Float32Array;
     const sigma = sigmas[i] as number;
     const n = sample.length;
-    const x0 = new Float32Array(n);
-    sigmaPredict(configString(this.config, 'prediction_type'), modelOutput, sample, sigma, x0);
+    const x0 = this.outputBuffer('x0', n, options, [sample, modelOutput]);
+    throwIfNotFinite(sigmaPredict(configString(this.config, 'prediction_type'), modelOutput, sample, sigma, x0), { sample, modelOutput });
     const { sigmaUp, sigmaDown } = ancestralSigmas(sigma, sigmas[i + 1] as number);
     const noise = this.workBuffer('noise', n);
     options.rng.normal(noise);
-    const prev = new Float32Array(n);
+    const prev = this.outputBuffer('prev', n, options, [sample, modelOutput]);
     eulerAncestralStep(sample, x0, sigma, sigmaDown, sigmaUp, noise, prev);
     this.stepIndex = i + 1;
     return { prevSample: prev, predOriginalSample: x0 };

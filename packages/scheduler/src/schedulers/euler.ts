@@ -7,7 +7,7 @@ import { sigmaPredict } from '../maths/prediction';
 import { noiseScheduleForConfig } from '../noise-schedule';
 import { finalSigma } from '../sigmas';
 import type { ResolvedConfig, StepOptions, StepResult } from '../types';
-import { missingRng } from '../validate';
+import { missingRng, throwIfNotFinite } from '../validate';
 import { SigmaSchedulerBase } from './sigma-base';
 
 /** Euler options of `step` beyond the common ones (diffusers' `s_churn`, `s_tmin`, `s_tmax`, `s_noise`). */
@@ -52,7 +52,7 @@ export class EulerDiscreteScheduler extends SigmaSchedulerBase {
   }
 
   step(modelOutput: Float32Array, t: number, sample: Float32Array, options: EulerStepOptions = {}): StepResult {
-    this.checkStepInputs(modelOutput, t, sample);
+    this.checkStepShapes(modelOutput, t, sample);
     const i = this.currentIndex(t);
     const sigmas = this.sigmas as Float32Array;
     const sigma = sigmas[i] as number;
@@ -72,12 +72,12 @@ export class EulerDiscreteScheduler extends SigmaSchedulerBase {
       x = this.workBuffer('churned', n);
       for (let k = 0; k < n; k++) x[k] = (sample[k] as number) + (noise[k] as number) * sNoise * c;
     }
-    const x0 = new Float32Array(n);
+    const x0 = this.outputBuffer('x0', n, options, [sample, modelOutput]);
     // diffusers uses sigma_hat for epsilon and sigma for v_prediction
     const prediction = configString(this.config, 'prediction_type');
-    sigmaPredict(prediction, modelOutput, x, prediction === 'epsilon' ? sigmaHat : sigma, x0);
+    throwIfNotFinite(sigmaPredict(prediction, modelOutput, x, prediction === 'epsilon' ? sigmaHat : sigma, x0), { sample, modelOutput });
     const dt = Math.fround((sigmas[i + 1] as number) - sigmaHat);
-    const prev = new Float32Array(n);
+    const prev = this.outputBuffer('prev', n, options, [sample, modelOutput]);
     for (let k = 0; k < n; k++) {
       const xk = x[k] as number;
       prev[k] = xk + Math.fround((xk - (x0[k] as number)) / sigmaHat) * dt;

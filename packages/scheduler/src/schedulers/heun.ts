@@ -7,6 +7,7 @@ import { configBoolean, configNumber, configString } from '../config';
 import { heunCorrect } from '../maths/k-diffusion';
 import { clampInPlace, sigmaPredict } from '../maths/prediction';
 import type { ResolvedConfig, StepOptions, StepResult } from '../types';
+import { throwIfNotFinite } from '../validate';
 import { SigmaSchedulerBase } from './sigma-base';
 
 /**
@@ -57,18 +58,17 @@ export class HeunDiscreteScheduler extends SigmaSchedulerBase {
   }
 
   step(modelOutput: Float32Array, t: number, sample: Float32Array, options: StepOptions = {}): StepResult {
-    void options;
-    this.checkStepInputs(modelOutput, t, sample);
+    this.checkStepShapes(modelOutput, t, sample);
     const i = this.currentIndex(t);
     const sigmas = this.sigmas as Float32Array;
     const first = this.stateInFirstOrder;
     const sigma = (first ? sigmas[i] : sigmas[i - 1]) as number;
     const sigmaNext = (first ? sigmas[i + 1] : sigmas[i]) as number;
     const n = sample.length;
-    const x0 = new Float32Array(n);
-    sigmaPredict(configString(this.config, 'prediction_type'), modelOutput, sample, first ? sigma : sigmaNext, x0);
+    const x0 = this.outputBuffer('x0', n, options, [sample, modelOutput]);
+    throwIfNotFinite(sigmaPredict(configString(this.config, 'prediction_type'), modelOutput, sample, first ? sigma : sigmaNext, x0), { sample, modelOutput });
     if (configBoolean(this.config, 'clip_sample')) clampInPlace(x0, configNumber(this.config, 'clip_sample_range'));
-    const prev = new Float32Array(n);
+    const prev = this.outputBuffer('prev', n, options, [sample, modelOutput]);
     if (first) {
       const d = this.workBuffer('derivative', n);
       for (let k = 0; k < n; k++) d[k] = ((sample[k] as number) - (x0[k] as number)) / sigma;

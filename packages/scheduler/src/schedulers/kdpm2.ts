@@ -7,6 +7,7 @@ import { configString, requireSupported } from '../config';
 import { sigmaPredict } from '../maths/prediction';
 import { logMidpointFloat32, sigmaToTFloat32 } from '../sigmas';
 import type { ResolvedConfig, StepOptions, StepResult } from '../types';
+import { throwIfNotFinite } from '../validate';
 import { SigmaSchedulerBase } from './sigma-base';
 
 /**
@@ -73,8 +74,7 @@ export class KDPM2DiscreteScheduler extends SigmaSchedulerBase {
   }
 
   step(modelOutput: Float32Array, t: number, sample: Float32Array, options: StepOptions = {}): StepResult {
-    void options;
-    this.checkStepInputs(modelOutput, t, sample);
+    this.checkStepShapes(modelOutput, t, sample);
     const i = this.currentIndex(t);
     const sigmas = this.sigmas as Float32Array;
     const first = this.stateInFirstOrder;
@@ -82,9 +82,9 @@ export class KDPM2DiscreteScheduler extends SigmaSchedulerBase {
     const sigmaInterpol = (first ? this.sigmasInterpol[i + 1] : this.sigmasInterpol[i]) as number;
     const sigmaNext = (first ? sigmas[i + 1] : sigmas[i]) as number;
     const n = sample.length;
-    const x0 = new Float32Array(n);
-    sigmaPredict(configString(this.config, 'prediction_type'), modelOutput, sample, first ? sigma : sigmaInterpol, x0);
-    const prev = new Float32Array(n);
+    const x0 = this.outputBuffer('x0', n, options, [sample, modelOutput]);
+    throwIfNotFinite(sigmaPredict(configString(this.config, 'prediction_type'), modelOutput, sample, first ? sigma : sigmaInterpol, x0), { sample, modelOutput });
+    const prev = this.outputBuffer('prev', n, options, [sample, modelOutput]);
     if (first) {
       const dt = Math.fround(sigmaInterpol - sigma);
       for (let k = 0; k < n; k++) prev[k] = (sample[k] as number) + Math.fround(((sample[k] as number) - (x0[k] as number)) / sigma) * dt;

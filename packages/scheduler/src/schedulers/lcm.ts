@@ -5,12 +5,11 @@
  */
 import { configBoolean, configNumber, configString } from '../config';
 import { SchedulerError } from '../errors';
-import { vpPredict } from '../maths/prediction';
 import { checkNumInferenceSteps } from '../timesteps';
 import type { ResolvedConfig, StepOptions, StepResult } from '../types';
-import { missingRng } from '../validate';
+import { missingRng, throwIfNotFinite } from '../validate';
 import { BaseScheduler } from './base';
-import { clipOrThreshold } from './ddim';
+import { vpStep } from './ddim';
 
 /**
  * LCM / TCD timesteps: from the original grid `[k-1, 2k-1, ..., T-1]` (k = T // originalSteps),
@@ -78,7 +77,7 @@ export class LCMScheduler extends BaseScheduler {
   }
 
   step(modelOutput: Float32Array, t: number, sample: Float32Array, options: StepOptions = {}): StepResult {
-    this.checkStepInputs(modelOutput, t, sample);
+    this.checkStepShapes(modelOutput, t, sample);
     const i = this.resolveStepIndex(t);
     const last = i === (this.numInferenceSteps as number) - 1;
     const prevT = i + 1 < this.timesteps.length ? (this.timesteps[i + 1] as number) : t;
@@ -86,11 +85,8 @@ export class LCMScheduler extends BaseScheduler {
     const alphaPrev = prevT >= 0 ? this.alphaProdAt(prevT, 'prev_timestep') : this.finalAlphaCumprod;
     const { cSkip, cOut } = consistencyScalings(t, configNumber(this.config, 'timestep_scaling'));
     const n = sample.length;
-    const x0 = this.workBuffer('x0', n);
-    vpPredict(configString(this.config, 'prediction_type'), modelOutput, sample, alphaProd, x0, null);
-    clipOrThreshold(this.config, x0);
-    const denoised = new Float32Array(n);
-    for (let k = 0; k < n; k++) denoised[k] = cOut * (x0[k] as number) + cSkip * (sample[k] as number);
+    const denoised = this.outputBuffer('denoised', n, options, [sample, modelOutput]);
+    throwIfNotFinite(vpStep(this.config, modelOutput, sample, alphaProd, cOut, 0, cSkip, this.workBuffer('x0', n), denoised, this.workBuffer('eps', n)), { sample, modelOutput });
     let prev = denoised;
     if (!last) {
       if (!options.rng) throw missingRng(this.className);
@@ -98,8 +94,12 @@ export class LCMScheduler extends BaseScheduler {
       options.rng.normal(noise);
       const a = Math.fround(Math.sqrt(alphaPrev));
       const b = Math.fround(Math.sqrt(Math.fround(1 - alphaPrev)));
-      prev = new Float32Array(n);
+      prev = this.outputBuffer('prev', n, options, [sample, modelOutput]);
       for (let k = 0; k < n; k++) prev[k] = a * (denoised[k] as number) + b * (noise[k] as number);
+    }
+    if (last && options.out) {
+      prev = this.outputBuffer('prev', n, options, [sample, modelOutput]);
+      prev.set(denoised);
     }
     this.stepIndex = i + 1;
     return { prevSample: prev, denoised };

@@ -6,6 +6,7 @@ import { configString } from '../config';
 import { lmsCoefficients, lmsStep } from '../maths/k-diffusion';
 import { sigmaPredict } from '../maths/prediction';
 import type { ResolvedConfig, StepOptions, StepResult } from '../types';
+import { throwIfNotFinite } from '../validate';
 import { SigmaSchedulerBase } from './sigma-base';
 
 /** LMS options of `step` (diffusers' `order`, default 4). */
@@ -44,14 +45,14 @@ export class LMSDiscreteScheduler extends SigmaSchedulerBase {
   }
 
   step(modelOutput: Float32Array, t: number, sample: Float32Array, options: LmsStepOptions = {}): StepResult {
-    this.checkStepInputs(modelOutput, t, sample);
+    this.checkStepShapes(modelOutput, t, sample);
     const maxOrder = options.order ?? 4;
     const i = this.currentIndex(t);
     const sigmas = this.sigmas as Float32Array;
     const sigma = sigmas[i] as number;
     const n = sample.length;
-    const x0 = new Float32Array(n);
-    sigmaPredict(configString(this.config, 'prediction_type'), modelOutput, sample, sigma, x0);
+    const x0 = this.outputBuffer('x0', n, options, [sample, modelOutput]);
+    throwIfNotFinite(sigmaPredict(configString(this.config, 'prediction_type'), modelOutput, sample, sigma, x0), { sample, modelOutput });
     // reuse the buffer of the derivative that falls out of the window
     const recycled = this.derivatives.length >= maxOrder ? this.derivatives.shift() : undefined;
     const d = recycled && recycled.length === n ? recycled : new Float32Array(n);
@@ -61,7 +62,7 @@ export class LMSDiscreteScheduler extends SigmaSchedulerBase {
     const order = Math.min(i + 1, maxOrder);
     const coeffs = lmsCoefficients(sigmas, i, order);
     this.lastCoefficients = coeffs;
-    const prev = new Float32Array(n);
+    const prev = this.outputBuffer('prev', n, options, [sample, modelOutput]);
     lmsStep(sample, coeffs, this.derivatives.slice().reverse(), prev);
     this.stepIndex = i + 1;
     return { prevSample: prev, predOriginalSample: x0 };

@@ -6,6 +6,7 @@
 import { configBoolean, configNumber, configString } from '../config';
 import { discreteTimesteps, type TimestepSpacing } from '../timesteps';
 import type { ResolvedConfig, StepOptions, StepResult } from '../types';
+import { finiteProbe, throwIfNotFinite } from '../validate';
 import { BaseScheduler } from './base';
 
 /**
@@ -108,10 +109,10 @@ export class PNDMScheduler extends BaseScheduler {
   }
 
   step(modelOutput: Float32Array, t: number, sample: Float32Array, options: StepOptions = {}): StepResult {
-    void options;
-    this.checkStepInputs(modelOutput, t, sample);
+    this.checkStepShapes(modelOutput, t, sample);
+    throwIfNotFinite(finiteProbe(modelOutput, sample), { sample, modelOutput });
     const prk = this.counter < this.prkTimesteps.length && !configBoolean(this.config, 'skip_prk_steps');
-    const prev = new Float32Array(sample.length);
+    const prev = this.outputBuffer('prev', sample.length, options, [sample, modelOutput]);
     if (prk) this.stepPrk(modelOutput, t, sample, prev);
     else this.stepPlms(modelOutput, t, sample, prev);
     this.counter += 1;

@@ -9,7 +9,7 @@ import type { NoiseSchedule } from '../noise-schedule';
 import { exponentialSigmas, interpolateSigmas, karrasSigmas, logSigmaTable, sigmaTable, sigmaToT } from '../sigmas';
 import { roundHalfEven, sigmaFamilyTimesteps, type TimestepSpacing } from '../timesteps';
 import type { ResolvedConfig } from '../types';
-import { checkTensor, timestepIndex } from '../validate';
+import { checkTensor, checkTensorShape, throwIfNotFinite, timestepIndex } from '../validate';
 import { BaseScheduler, perItem } from './base';
 
 /** Timesteps (float64, before any float32 cast) and sigmas (float64, without the final sigma). */
@@ -80,11 +80,12 @@ export abstract class SigmaSchedulerBase extends BaseScheduler {
     return this.resolveStepIndex(t);
   }
 
-  override scaleModelInput(sample: Float32Array, t: number): Float32Array {
+  override scaleModelInput(sample: Float32Array, t: number, into?: Float32Array): Float32Array {
     this.requireTimesteps('scaleModelInput');
-    checkTensor('sample', sample);
-    const out = new Float32Array(sample.length);
-    scaleBySigma(sample, this.sigmaForScale(this.currentIndex(t)), out);
+    checkTensorShape('sample', sample);
+    if (into !== undefined) checkTensorShape('out', into, sample.length);
+    const out = into ?? new Float32Array(sample.length);
+    throwIfNotFinite(scaleBySigma(sample, this.sigmaForScale(this.currentIndex(t)), out), { sample });
     return out;
   }
 

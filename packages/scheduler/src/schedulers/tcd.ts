@@ -5,9 +5,9 @@
  */
 import { configBoolean, configNumber, configString } from '../config';
 import { SchedulerError } from '../errors';
-import { vpPredict } from '../maths/prediction';
+import { vpCombine } from '../maths/prediction';
 import type { ResolvedConfig, StepOptions, StepResult } from '../types';
-import { checkNonNegative, missingRng } from '../validate';
+import { checkNonNegative, missingRng, throwIfNotFinite } from '../validate';
 import { BaseScheduler } from './base';
 import { consistencyTimesteps } from './lcm';
 
@@ -39,7 +39,7 @@ export class TCDScheduler extends BaseScheduler {
   }
 
   step(modelOutput: Float32Array, t: number, sample: Float32Array, options: StepOptions = {}): StepResult {
-    this.checkStepInputs(modelOutput, t, sample);
+    this.checkStepShapes(modelOutput, t, sample);
     checkNonNegative('options.eta', options.eta);
     const eta = options.eta ?? 0.3;
     if (eta > 1) throw new SchedulerError('INVALID_ARGUMENT', `Expected a number in [0, 1] for options.eta, received ${eta}`, { argument: 'options.eta', expected: 'a number in [0, 1]', received: String(eta) });
@@ -51,13 +51,10 @@ export class TCDScheduler extends BaseScheduler {
     const alphaPrev = prevT >= 0 ? this.alphaProdAt(prevT, 'prev_timestep') : this.finalAlphaCumprod;
     const alphaS = this.alphaProdAt(s, 'timestep_s');
     const n = sample.length;
-    const x0 = this.workBuffer('x0', n);
-    const eps = this.workBuffer('eps', n);
-    vpPredict(configString(this.config, 'prediction_type'), modelOutput, sample, alphaProd, x0, eps);
     const sa = f(Math.sqrt(alphaS));
     const sb = f(Math.sqrt(f(1 - alphaS)));
-    const pns = new Float32Array(n);
-    for (let k = 0; k < n; k++) pns[k] = sa * (x0[k] as number) + sb * (eps[k] as number);
+    const pns = this.outputBuffer('noised', n, options, [sample, modelOutput]);
+    throwIfNotFinite(vpCombine(configString(this.config, 'prediction_type'), modelOutput, sample, alphaProd, Infinity, sa, sb, 0, null, pns), { sample, modelOutput });
     let prev = pns;
     if (eta > 0 && i !== (this.numInferenceSteps as number) - 1) {
       if (!options.rng) throw missingRng(this.className);
@@ -66,8 +63,11 @@ export class TCDScheduler extends BaseScheduler {
       const ratio = f(alphaPrev / alphaS);
       const a = f(Math.sqrt(ratio));
       const b = f(Math.sqrt(f(1 - ratio)));
-      prev = new Float32Array(n);
+      prev = this.outputBuffer('prev', n, options, [sample, modelOutput]);
       for (let k = 0; k < n; k++) prev[k] = a * (pns[k] as number) + b * (noise[k] as number);
+    } else if (options.out) {
+      prev = this.outputBuffer('prev', n, options, [sample, modelOutput]);
+      prev.set(pns);
     }
     this.stepIndex = i + 1;
     return { prevSample: prev, predNoisedSample: pns };
