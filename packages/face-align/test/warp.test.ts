@@ -65,3 +65,16 @@ describe('warpAffine rejects bad input with typed errors', () => {
     expect((error as DiffmacError).argument).toBe(argument);
   });
 });
+
+describe('warpOnes', () => {
+  it('equals the float warp of an all-ones plane', async () => {
+    const { warpBilinear, warpOnes } = await import('../src/warp/warp-kernel');
+    const inverse = [0.37, -0.11, 3.3, 0.11, 0.37, -2.7] as const;
+    const win = { x: 0, y: 0, width: 90, height: 80 };
+    const a = new Float32Array(90 * 80), b = new Float32Array(90 * 80);
+    warpBilinear({ data: new Float32Array(20 * 18).fill(1), width: 20, height: 18, channels: 1 }, inverse, a, win, 'constant', [0]);
+    warpOnes(20, 18, inverse, b, win);
+    expect(b).toEqual(a);
+    expect(a.some((v) => v > 0 && v < 1)).toBe(true);
+  });
+});

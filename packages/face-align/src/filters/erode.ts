@@ -16,7 +16,6 @@ export function erodePlane(src: Float32Array, width: number, height: number, k: 
   if (k === 1) return src.slice();
   const anchor = k >> 1;
   const tmp = new Float32Array(width * height);
-  const line = new Float32Array(Math.max(width, height));
   const res = new Float32Array(Math.max(width, height));
   const scratch = makeScratch(Math.max(width, height), k);
   for (let y = 0; y < height; y++) {
@@ -24,11 +23,52 @@ export function erodePlane(src: Float32Array, width: number, height: number, k: 
     slidingMin(row, width, k, anchor, res, scratch);
     tmp.set(res.subarray(0, width), y * width);
   }
+  // Column pass, whole rows at a time (van Herk / Gil-Werman over blocks of k rows).
+  const len = height + k - 1;
+  const rowAt = (i: number): Float32Array | undefined => {
+    const y = i - anchor;
+    return y >= 0 && y < height ? tmp.subarray(y * width, (y + 1) * width) : undefined;
+  };
+  const g = new Float32Array(len * width);
+  const hh = new Float32Array(len * width);
+  for (let start = 0; start < len; start += k) {
+    const end = Math.min(start + k, len);
+    for (let i = start; i < end; i++) {
+      const row = rowAt(i);
+      const o = i * width;
+      if (i === start) {
+        if (row) g.set(row, o);
+        else g.fill(Infinity, o, o + width);
+      } else {
+        for (let x = 0; x < width; x++) {
+          const v = row ? row[x]! : Infinity;
+          const p = g[o - width + x]!;
+          g[o + x] = v < p ? v : p;
+        }
+      }
+    }
+    for (let i = end - 1; i >= start; i--) {
+      const row = rowAt(i);
+      const o = i * width;
+      if (i === end - 1) {
+        if (row) hh.set(row, o);
+        else hh.fill(Infinity, o, o + width);
+      } else {
+        for (let x = 0; x < width; x++) {
+          const v = row ? row[x]! : Infinity;
+          const p = hh[o + width + x]!;
+          hh[o + x] = v < p ? v : p;
+        }
+      }
+    }
+  }
   const out = new Float32Array(width * height);
-  for (let x = 0; x < width; x++) {
-    for (let y = 0; y < height; y++) line[y] = tmp[y * width + x]!;
-    slidingMin(line, height, k, anchor, res, scratch);
-    for (let y = 0; y < height; y++) out[y * width + x] = res[y]!;
+  for (let y = 0; y < height; y++) {
+    const a = y * width, b = (y + k - 1) * width, o = y * width;
+    for (let x = 0; x < width; x++) {
+      const u = hh[a + x]!, v = g[b + x]!;
+      out[o + x] = u < v ? u : v;
+    }
   }
   return out;
 }

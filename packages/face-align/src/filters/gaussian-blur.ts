@@ -94,22 +94,42 @@ export function gaussianBlurPlane(src: Float32Array, width: number, height: numb
       xIdx[x * ksize + t] = gx >= 0 && gx < width ? gx : -1;
     }
   }
+  // Row pass. Where every tap of a window lies inside the plane and reads only ones (or only
+  // zeros), the float32 sum is the same constant, so it is computed once: exact, and much faster
+  // on masks.
+  let rowOnes = 0;
+  for (let t = 0; t < ksize; t++) rowOnes = f32(kernel[t]! + rowOnes);
   const rows = new Float32Array(width * height);
+  const onesPrefix = new Int32Array(width + 1);
+  const zerosPrefix = new Int32Array(width + 1);
   for (let y = 0; y < height; y++) {
     const base = y * width;
-    let any = false;
-    for (let x = 0; x < width; x++) if (src[base + x] !== 0) { any = true; break; }
-    if (!any && window !== undefined) continue;
+    for (let x = 0; x < width; x++) {
+      const v = src[base + x]!;
+      onesPrefix[x + 1] = onesPrefix[x]! + (v === 1 ? 1 : 0);
+      zerosPrefix[x + 1] = zerosPrefix[x]! + (v === 0 ? 1 : 0);
+    }
+    if (zerosPrefix[width] === width) continue;
     for (let x = 0; x < width; x++) {
       let s = 0;
-      const o = x * ksize;
-      for (let t = 0; t < ksize; t++) {
-        const j = xIdx[o + t]!;
-        if (j >= 0) s = f32(src[base + j]! * kernel[t]! + s);
+      if (x >= r && x + r < width) {
+        if (onesPrefix[x + r + 1]! - onesPrefix[x - r]! === ksize) s = rowOnes;
+        else if (zerosPrefix[x + r + 1]! - zerosPrefix[x - r]! !== ksize) {
+          const o = base + x - r;
+          for (let t = 0; t < ksize; t++) s = f32(src[o + t]! * kernel[t]! + s);
+        }
+      } else {
+        const o = x * ksize;
+        for (let t = 0; t < ksize; t++) {
+          const j = xIdx[o + t]!;
+          if (j >= 0) s = f32(src[base + j]! * kernel[t]! + s);
+        }
       }
       rows[base + x] = s;
     }
   }
+  // Column pass (symmetric kernel, fused multiply-adds), with the same shortcut for columns of
+  // identical row sums.
   const out = new Float32Array(width * height);
   const yIdx = (y: number): number => {
     const gy = borderIndex(wy + y, ih, 'reflect101') - wy;
@@ -123,16 +143,46 @@ export function gaussianBlurPlane(src: Float32Array, width: number, height: numb
     return yy < 0 ? zero : rows.subarray(yy * width, (yy + 1) * width);
   };
   const k0 = kernel[r]!;
+  let colOnes = f32(rowOnes * k0);
+  for (let t = 1; t <= r; t++) colOnes = f32(f32(rowOnes + rowOnes) * kernel[r + t]! + colOnes);
+  // running counts, per column, of rows y-r..y+r whose row sum is rowOnes / zero
+  const cntOnes = new Int32Array(width);
+  const cntZeros = new Int32Array(width);
+  const bump = (yy: number, d: number): void => {
+    if (yy < 0 || yy >= height) return;
+    const b = yy * width;
+    for (let x = 0; x < width; x++) {
+      const v = rows[b + x]!;
+      if (v === rowOnes) cntOnes[x] = cntOnes[x]! + d;
+      else if (v === 0) cntZeros[x] = cntZeros[x]! + d;
+    }
+  };
+  for (let yy = 0; yy < r && yy < height; yy++) bump(yy, 1);
+  const acc = new Float32Array(width);
   for (let y = 0; y < height; y++) {
+    bump(y + r, 1);
+    bump(y - r - 1, -1);
+    const o = y * width;
+    if (y >= r && y + r < height) {
+      for (let x = 0; x < width; x++) {
+        if (cntOnes[x] === ksize) out[o + x] = colOnes;
+        else if (cntZeros[x] === ksize) out[o + x] = 0;
+        else {
+          let s = f32(rows[o + x]! * k0);
+          for (let t = 1; t <= r; t++) s = f32(f32(rows[o + t * width + x]! + rows[o - t * width + x]!) * kernel[r + t]! + s);
+          out[o + x] = s;
+        }
+      }
+      continue;
+    }
     const c = line(y + r);
-    const acc = new Float32Array(width);
     for (let x = 0; x < width; x++) acc[x] = f32(c[x]! * k0);
     for (let t = 1; t <= r; t++) {
       const a = line(y + r + t), b = line(y + r - t);
       const kt = kernel[r + t]!;
       for (let x = 0; x < width; x++) acc[x] = f32(f32(a[x]! + b[x]!) * kt + acc[x]!);
     }
-    out.set(acc, y * width);
+    out.set(acc, o);
   }
   return out;
 }

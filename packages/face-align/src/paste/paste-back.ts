@@ -5,7 +5,7 @@ import { gaussianBlurPlane } from '../filters/gaussian-blur';
 import { assertColorImage } from '../image/assert-color-image';
 import { toUint8 } from '../image/to-uint8';
 import { resizeLanczos4 } from '../resize/resize-lanczos';
-import { warpBilinear, type Window } from '../warp/warp-kernel';
+import { warpBilinear, warpOnes, type Window } from '../warp/warp-kernel';
 
 /** One face to paste: the restored crop and the photo → crop affine used to align it. */
 export interface PasteFace {
@@ -143,9 +143,8 @@ export function pasteBackDetailed(photo: ColorImage, faces: readonly PasteFace[]
     const toCrop = invertAffine(inv); // what cv2.warpAffine does with the inverse it is given
     const invRestored = new Uint8Array(n * restored.channels);
     warpBilinear(restored, toCrop, invRestored, win, 'constant', new Array<number>(restored.channels).fill(0));
-    const ones = { data: new Float32Array(cw * ch).fill(1), width: cw, height: ch, channels: 1 };
     const invMask = new Float32Array(n);
-    warpBilinear(ones, toCrop, invMask, win, 'constant', [0]);
+    warpOnes(cw, ch, toCrop, invMask, win);
     const eroded = erodePlane(invMask, win.width, win.height, erodeKernel);
     let area = 0;
     for (let k = 0; k < n; k++) area += eroded[k]!;

@@ -37,7 +37,83 @@ export function warpBilinear(
   out: Uint8Array | Float32Array,
   window: Window,
   border: BorderMode,
-  borderValue: readonly number[],
+  borderValue: readonly number[]
+): void {
+  if (src.data instanceof Uint8Array) warpU8(src as Planes<Uint8Array>, inverse, out as Uint8Array, window, border, borderValue);
+  else warpF32(src as Planes<Float32Array>, inverse, out as Float32Array, window, border, borderValue);
+}
+
+function warpU8(src: Planes<Uint8Array>, inverse: AffineMatrix, out: Uint8Array, window: Window, border: BorderMode, borderValue: readonly number[]): void {
+  const { width: sw, height: sh, channels: cn } = src;
+  const [m0, m1, m2, m3, m4, m5] = inverse;
+  const ww = window.width;
+  const adelta = new Int32Array(ww);
+  const bdelta = new Int32Array(ww);
+  for (let i = 0; i < ww; i++) {
+    const x = window.x + i;
+    adelta[i] = roundHalfEven(m0 * x * 1024);
+    bdelta[i] = roundHalfEven(m3 * x * 1024);
+  }
+  const constant = border === 'constant';
+  const stride = sw * cn;
+  for (let j = 0; j < window.height; j++) {
+    const y = window.y + j;
+    const X0 = roundHalfEven((m1 * y + m2) * 1024) + 16;
+    const Y0 = roundHalfEven((m4 * y + m5) * 1024) + 16;
+    let o = j * ww * cn;
+    const S = src.data;
+    const D = out;
+    for (let i = 0; i < ww; i++, o += cn) {
+      const X = (X0 + adelta[i]!) >> 5;
+      const Y = (Y0 + bdelta[i]!) >> 5;
+      const sx = X >> 5,
+        sy = Y >> 5,
+        fx = X & 31,
+        fy = Y & 31;
+      const w00 = (32 - fy) * (32 - fx) * 32,
+        w01 = (32 - fy) * fx * 32,
+        w10 = fy * (32 - fx) * 32,
+        w11 = fy * fx * 32;
+      if (sx >= 0 && sy >= 0 && sx < sw - 1 && sy < sh - 1) {
+        const p = sy * stride + sx * cn;
+        if (cn === 3) {
+          const q = p + stride;
+          D[o] = (w00 * S[p]! + w01 * S[p + 3]! + w10 * S[q]! + w11 * S[q + 3]! + 16384) >> 15;
+          D[o + 1] = (w00 * S[p + 1]! + w01 * S[p + 4]! + w10 * S[q + 1]! + w11 * S[q + 4]! + 16384) >> 15;
+          D[o + 2] = (w00 * S[p + 2]! + w01 * S[p + 5]! + w10 * S[q + 2]! + w11 * S[q + 5]! + 16384) >> 15;
+        } else {
+          for (let k = 0; k < cn; k++) {
+            const q = p + k;
+            D[o + k] = (w00 * S[q]! + w01 * S[q + cn]! + w10 * S[q + stride]! + w11 * S[q + stride + cn]! + 16384) >> 15;
+          }
+        }
+      } else if (constant && (sx >= sw || sx + 1 < 0 || sy >= sh || sy + 1 < 0)) {
+        for (let k = 0; k < cn; k++) D[o + k] = borderValue[k]!;
+      } else {
+        const x0 = borderIndex(sx, sw, border),
+          x1 = borderIndex(sx + 1, sw, border);
+        const y0 = borderIndex(sy, sh, border),
+          y1 = borderIndex(sy + 1, sh, border);
+        for (let k = 0; k < cn; k++) {
+          const bv = borderValue[k]!;
+          const v00 = x0 >= 0 && y0 >= 0 ? S[y0 * stride + x0 * cn + k]! : bv;
+          const v01 = x1 >= 0 && y0 >= 0 ? S[y0 * stride + x1 * cn + k]! : bv;
+          const v10 = x0 >= 0 && y1 >= 0 ? S[y1 * stride + x0 * cn + k]! : bv;
+          const v11 = x1 >= 0 && y1 >= 0 ? S[y1 * stride + x1 * cn + k]! : bv;
+          D[o + k] = (w00 * v00 + w01 * v01 + w10 * v10 + w11 * v11 + 16384) >> 15;
+        }
+      }
+    }
+  }
+}
+
+function warpF32(
+  src: Planes<Float32Array>,
+  inverse: AffineMatrix,
+  out: Float32Array,
+  window: Window,
+  border: BorderMode,
+  borderValue: readonly number[]
 ): void {
   const { width: sw, height: sh, channels: cn } = src;
   const [m0, m1, m2, m3, m4, m5] = inverse;
@@ -49,7 +125,6 @@ export function warpBilinear(
     adelta[i] = roundHalfEven(m0 * x * 1024);
     bdelta[i] = roundHalfEven(m3 * x * 1024);
   }
-  const isU8 = src.data instanceof Uint8Array;
   const constant = border === 'constant';
   const stride = sw * cn;
   for (let j = 0; j < window.height; j++) {
@@ -57,64 +132,88 @@ export function warpBilinear(
     const X0 = roundHalfEven((m1 * y + m2) * 1024) + 16;
     const Y0 = roundHalfEven((m4 * y + m5) * 1024) + 16;
     let o = j * ww * cn;
-    if (isU8) {
-      const S = src.data as Uint8Array;
-      const D = out as Uint8Array;
-      for (let i = 0; i < ww; i++, o += cn) {
-        const X = (X0 + adelta[i]!) >> 5;
-        const Y = (Y0 + bdelta[i]!) >> 5;
-        const sx = X >> 5, sy = Y >> 5, fx = X & 31, fy = Y & 31;
-        const w00 = (32 - fy) * (32 - fx) * 32, w01 = (32 - fy) * fx * 32, w10 = fy * (32 - fx) * 32, w11 = fy * fx * 32;
-        if (sx >= 0 && sy >= 0 && sx < sw - 1 && sy < sh - 1) {
-          const p = sy * stride + sx * cn;
-          for (let k = 0; k < cn; k++) {
-            const q = p + k;
-            D[o + k] = (w00 * S[q]! + w01 * S[q + cn]! + w10 * S[q + stride]! + w11 * S[q + stride + cn]! + 16384) >> 15;
-          }
-        } else if (constant && (sx >= sw || sx + 1 < 0 || sy >= sh || sy + 1 < 0)) {
-          for (let k = 0; k < cn; k++) D[o + k] = borderValue[k]!;
-        } else {
-          const x0 = borderIndex(sx, sw, border), x1 = borderIndex(sx + 1, sw, border);
-          const y0 = borderIndex(sy, sh, border), y1 = borderIndex(sy + 1, sh, border);
-          for (let k = 0; k < cn; k++) {
-            const bv = borderValue[k]!;
-            const v00 = x0 >= 0 && y0 >= 0 ? S[y0 * stride + x0 * cn + k]! : bv;
-            const v01 = x1 >= 0 && y0 >= 0 ? S[y0 * stride + x1 * cn + k]! : bv;
-            const v10 = x0 >= 0 && y1 >= 0 ? S[y1 * stride + x0 * cn + k]! : bv;
-            const v11 = x1 >= 0 && y1 >= 0 ? S[y1 * stride + x1 * cn + k]! : bv;
-            D[o + k] = (w00 * v00 + w01 * v01 + w10 * v10 + w11 * v11 + 16384) >> 15;
-          }
+    const S = src.data;
+    const D = out;
+    for (let i = 0; i < ww; i++, o += cn) {
+      const X = (X0 + adelta[i]!) >> 5;
+      const Y = (Y0 + bdelta[i]!) >> 5;
+      const sx = X >> 5,
+        sy = Y >> 5,
+        fx = X & 31,
+        fy = Y & 31;
+      const ax = fx / 32,
+        ay = fy / 32;
+      const w00 = (1 - ay) * (1 - ax),
+        w01 = (1 - ay) * ax,
+        w10 = ay * (1 - ax),
+        w11 = ay * ax;
+      if (sx >= 0 && sy >= 0 && sx < sw - 1 && sy < sh - 1) {
+        const p = sy * stride + sx * cn;
+        for (let k = 0; k < cn; k++) {
+          const q = p + k;
+          D[o + k] = f32(f32(f32(f32(S[q]! * w00) + f32(S[q + cn]! * w01)) + f32(S[q + stride]! * w10)) + f32(S[q + stride + cn]! * w11));
+        }
+      } else if (constant && (sx >= sw || sx + 1 < 0 || sy >= sh || sy + 1 < 0)) {
+        for (let k = 0; k < cn; k++) D[o + k] = borderValue[k]!;
+      } else {
+        const x0 = borderIndex(sx, sw, border),
+          x1 = borderIndex(sx + 1, sw, border);
+        const y0 = borderIndex(sy, sh, border),
+          y1 = borderIndex(sy + 1, sh, border);
+        for (let k = 0; k < cn; k++) {
+          const bv = f32(borderValue[k]!);
+          const v00 = x0 >= 0 && y0 >= 0 ? S[y0 * stride + x0 * cn + k]! : bv;
+          const v01 = x1 >= 0 && y0 >= 0 ? S[y0 * stride + x1 * cn + k]! : bv;
+          const v10 = x0 >= 0 && y1 >= 0 ? S[y1 * stride + x0 * cn + k]! : bv;
+          const v11 = x1 >= 0 && y1 >= 0 ? S[y1 * stride + x1 * cn + k]! : bv;
+          D[o + k] = f32(f32(f32(f32(v00 * w00) + f32(v01 * w01)) + f32(v10 * w10)) + f32(v11 * w11));
         }
       }
-    } else {
-      const S = src.data as Float32Array;
-      const D = out as Float32Array;
-      for (let i = 0; i < ww; i++, o += cn) {
-        const X = (X0 + adelta[i]!) >> 5;
-        const Y = (Y0 + bdelta[i]!) >> 5;
-        const sx = X >> 5, sy = Y >> 5, fx = X & 31, fy = Y & 31;
-        const ax = fx / 32, ay = fy / 32;
-        const w00 = (1 - ay) * (1 - ax), w01 = (1 - ay) * ax, w10 = ay * (1 - ax), w11 = ay * ax;
-        if (sx >= 0 && sy >= 0 && sx < sw - 1 && sy < sh - 1) {
-          const p = sy * stride + sx * cn;
-          for (let k = 0; k < cn; k++) {
-            const q = p + k;
-            D[o + k] = f32(f32(f32(f32(S[q]! * w00) + f32(S[q + cn]! * w01)) + f32(S[q + stride]! * w10)) + f32(S[q + stride + cn]! * w11));
-          }
-        } else if (constant && (sx >= sw || sx + 1 < 0 || sy >= sh || sy + 1 < 0)) {
-          for (let k = 0; k < cn; k++) D[o + k] = borderValue[k]!;
-        } else {
-          const x0 = borderIndex(sx, sw, border), x1 = borderIndex(sx + 1, sw, border);
-          const y0 = borderIndex(sy, sh, border), y1 = borderIndex(sy + 1, sh, border);
-          for (let k = 0; k < cn; k++) {
-            const bv = f32(borderValue[k]!);
-            const v00 = x0 >= 0 && y0 >= 0 ? S[y0 * stride + x0 * cn + k]! : bv;
-            const v01 = x1 >= 0 && y0 >= 0 ? S[y0 * stride + x1 * cn + k]! : bv;
-            const v10 = x0 >= 0 && y1 >= 0 ? S[y1 * stride + x0 * cn + k]! : bv;
-            const v11 = x1 >= 0 && y1 >= 0 ? S[y1 * stride + x1 * cn + k]! : bv;
-            D[o + k] = f32(f32(f32(f32(v00 * w00) + f32(v01 * w01)) + f32(v10 * w10)) + f32(v11 * w11));
-          }
-        }
+    }
+  }
+}
+
+/**
+ * {@link warpBilinear} of an all-ones float plane of `sw × sh` with a zero constant border (the
+ * paste-back mask), without reading a source: inside pixels are exactly 1 (the weights are dyadic
+ * and sum to 1), border pixels sum the weights of the taps that fall inside, in float32 order.
+ */
+export function warpOnes(sw: number, sh: number, inverse: AffineMatrix, out: Float32Array, window: Window): void {
+  const [m0, m1, m2, m3, m4, m5] = inverse;
+  const ww = window.width;
+  const adelta = new Int32Array(ww);
+  const bdelta = new Int32Array(ww);
+  for (let i = 0; i < ww; i++) {
+    const x = window.x + i;
+    adelta[i] = roundHalfEven(m0 * x * 1024);
+    bdelta[i] = roundHalfEven(m3 * x * 1024);
+  }
+  for (let j = 0; j < window.height; j++) {
+    const y = window.y + j;
+    const X0 = roundHalfEven((m1 * y + m2) * 1024) + 16;
+    const Y0 = roundHalfEven((m4 * y + m5) * 1024) + 16;
+    const o = j * ww;
+    for (let i = 0; i < ww; i++) {
+      const X = (X0 + adelta[i]!) >> 5;
+      const Y = (Y0 + bdelta[i]!) >> 5;
+      const sx = X >> 5,
+        sy = Y >> 5;
+      if (sx >= 0 && sy >= 0 && sx < sw - 1 && sy < sh - 1) {
+        out[o + i] = 1;
+      } else if (sx >= sw || sx + 1 < 0 || sy >= sh || sy + 1 < 0) {
+        out[o + i] = 0;
+      } else {
+        const ax = (X & 31) / 32,
+          ay = (Y & 31) / 32;
+        const in0 = sx >= 0 && sx < sw,
+          in1 = sx + 1 >= 0 && sx + 1 < sw;
+        const r0 = sy >= 0 && sy < sh,
+          r1 = sy + 1 >= 0 && sy + 1 < sh;
+        const v00 = in0 && r0 ? 1 : 0,
+          v01 = in1 && r0 ? 1 : 0,
+          v10 = in0 && r1 ? 1 : 0,
+          v11 = in1 && r1 ? 1 : 0;
+        out[o + i] = f32(f32(f32(f32(v00 * (1 - ay) * (1 - ax)) + f32(v01 * (1 - ay) * ax)) + f32(v10 * ay * (1 - ax))) + f32(v11 * ay * ax));
       }
     }
   }

@@ -1,0 +1,40 @@
+// TypeScript side of the align + warp + paste-back benchmark (bundled and run by run.mjs).
+import { readImage, type ColorImage } from '@diffmac/core';
+import { alignFace, estimateSimilarity, ffhqTemplate, pasteBack, warpAffine } from '../src/index';
+
+const [photoPath, landmarksJson, runsArg] = process.argv.slice(2);
+const runs = Number(runsArg ?? 20);
+const photo = (await readImage(photoPath!, { channels: 'rgb', depth: 8 })) as unknown as ColorImage<Uint8Array>;
+const landmarks = JSON.parse(landmarksJson!) as [number, number][];
+const template = ffhqTemplate(512);
+
+function medianMs(fn: () => unknown): number {
+  fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    fn();
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return times[times.length >> 1]!;
+}
+
+const { face, matrix } = alignFace(photo, landmarks);
+const data = (face.data as Uint8Array).slice();
+for (let i = 0; i < data.length; i += 3) {
+  data[i] = Math.max(0, data[i]! - 40);
+  data[i + 2] = Math.min(255, data[i + 2]! + 40);
+}
+const restored = { ...face, data };
+const result = {
+  node: process.version,
+  estimate_ms: medianMs(() => estimateSimilarity(landmarks, template)),
+  warp_ms: medianMs(() => warpAffine(photo, matrix, { width: 512, height: 512, borderValue: [132, 133, 135] })),
+  paste_ms: medianMs(() => pasteBack(photo, [{ restored, matrix }])),
+  total_ms: medianMs(() => {
+    const a = alignFace(photo, landmarks);
+    return pasteBack(photo, [{ restored, matrix: a.matrix }]);
+  }),
+};
+process.stdout.write(`${JSON.stringify(result)}\n`);
