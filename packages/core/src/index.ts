@@ -71,3 +71,15 @@ export { encodeImage, formatFromPath, writeImage, type EncodeImageOptions, type 
 export { encodeLatents, type EncodeLatentsOptions } from './vae/encode-latents';
 export { decodeLatents, type DecodeLatentsOptions } from './vae/decode-latents';
 export type { VaeOptions, VaeProgressEvent } from './vae/vae-session';
+// pipeline: Restorer → Bottleneck → Refiner → colour fix on aligned faces
+export { ADAIN_EPSILON, adainColourFix, colourFix, waveletColourFix, waveletDecompose, type ColourFixKind, type ColourFixOptions, type WaveletColourFixOptions } from './colour/colour-fix';
+export type { PipelineEvent, PipelineStage, RefineContext, Refiner, Restorer, StageContext } from './pipeline/types';
+export { resizeBilinearNchw, type FloatTensor } from './pipeline/tensor-ops';
+export { UNET_BASE_INPUTS, conditionMap, createDenoiser, createUnetModel, encodeConditions, integerTimestep, predictionType, type UnetModelOptions } from './pipeline/unet-model';
+export { adainAlignInPlace, adainGuidance, type AdainGuidanceOptions, type GuidedDenoiser } from './pipeline/guidance';
+export { eulerSigmas, img2imgStart, samplerKind, sigmaOfTimestep, type PipelineSampler } from './pipeline/schedule';
+export { createDiffusionRestorer, type AlignmentOptions, type DiffusionRestorer, type DiffusionRestorerOptions } from './pipeline/diffusion-restorer';
+export { createOnePassRestorer, type OnePassKind, type OnePassRestorer, type OnePassRestorerOptions } from './pipeline/one-pass-restorer';
+export { createDiffusionRefiner, type DiffusionRefiner, type DiffusionRefinerOptions } from './pipeline/diffusion-refiner';
+export { createPipeline, type IdentityFunction, type Pipeline, type PipelineOptions, type PipelineResult, type PipelineRunOptions } from './pipeline/pipeline';
+export { createPresetPipeline, pipelinePresets, type PipelinePreset, type PresetPipelineOptions } from './pipeline/presets';
