@@ -150,6 +150,17 @@ describe('decodeLatents', () => {
     });
   });
 
+  it('accepts a signature whose shapes the runtime does not know, using the default factor 8', async () => {
+    const s = new FakeSession(
+      [{ name: 'latent_sample', dtype: 'unknown', shape: [] }],
+      [{ name: 'sample', dtype: 'unknown', shape: [] }],
+      (x) => fakeDecode(x),
+    );
+    const z = latents(1, 3, 4);
+    const out = await decodeLatents(s, z, { scalingFactor: 1 });
+    expect(maxAbsDiff(out, fakeDecode(z))).toBeLessThan(1e-6);
+  });
+
   it('decodes a batch item by item', async () => {
     const s = new FakeSession(dynDecoderSig.inputs, dynDecoderSig.outputs, (x) => fakeDecode(x));
     const z = latents(2, 4, 6);

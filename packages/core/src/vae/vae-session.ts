@@ -113,8 +113,9 @@ export function planVae(session: InferenceSession, phase: 'encode' | 'decode', o
     'output',
     model,
   );
+  // A signature without a shape (rank unknown to the runtime) is accepted; the run checks shapes.
   for (const sig of [input, output]) {
-    if (sig.shape.length !== 4) {
+    if (sig.shape.length !== 4 && sig.shape.length !== 0) {
       throw new DiffmacError('VAE_SIGNATURE_MISMATCH', `${model}: ${JSON.stringify(sig.name)} has shape ${formatShape(sig.shape)}, expected rank 4 [N, C, H, W]`, {
         argument: sig.name,
         expected: '[N, C, H, W]',
