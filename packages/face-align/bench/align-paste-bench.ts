@@ -8,16 +8,21 @@ const photo = (await readImage(photoPath!, { channels: 'rgb', depth: 8 })) as un
 const landmarks = JSON.parse(landmarksJson!) as [number, number][];
 const template = ffhqTemplate(512);
 
-function medianMs(fn: () => unknown): number {
+/** [median wall ms, median CPU ms] */
+function medianMs(fn: () => unknown): [number, number] {
   fn();
-  const times: number[] = [];
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
+    const c = process.cpuUsage();
     const t = performance.now();
     fn();
-    times.push(performance.now() - t);
+    wall.push(performance.now() - t);
+    const u = process.cpuUsage(c);
+    cpu.push((u.user + u.system) / 1000);
   }
-  times.sort((a, b) => a - b);
-  return times[times.length >> 1]!;
+  const median = (v: number[]) => v.sort((a, b) => a - b)[v.length >> 1]!;
+  return [median(wall), median(cpu)];
 }
 
 const { face, matrix } = alignFace(photo, landmarks);
