@@ -86,10 +86,10 @@ export interface Scheduler {
   readonly alphasCumprod: Float32Array;
   /** Set by `setTimesteps`. */
   readonly numInferenceSteps: number | undefined;
-  /** The timesteps to evaluate the model at, in order (one entry per model evaluation). */
-  readonly timesteps: ArrayLike<number>;
+  /** The timesteps to evaluate the model at, in order (one entry per model evaluation); iterable. */
+  readonly timesteps: ArrayLike<number> & Iterable<number>;
   /** The sigmas in diffusers' layout (float32), or `undefined` for schedulers without sigmas. */
-  readonly sigmas: ArrayLike<number> | undefined;
+  readonly sigmas: (ArrayLike<number> & Iterable<number>) | undefined;
   /** The standard deviation of the initial noise: multiply unit noise by it. */
   readonly initNoiseSigma: number;
   /** Compute the timesteps (and sigmas) for `numInferenceSteps` steps and reset the multistep state. */
