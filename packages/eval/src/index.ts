@@ -68,9 +68,9 @@ export type { CreateMetricOptions, Metric, MetricAccumulator, MetricInfo, Metric
 // Evaluation runner and reports
 export { evaluateFolders, type EvaluateFoldersOptions, type EvaluateProgressEvent, type EvaluationResult } from './runner/evaluate-folders';
 export { pairFolders, type FolderPairing, type ImagePair } from './runner/pair-folders';
-export { createPairScorer, validateScorerOptions, PROTOCOL_NOTES, RUNNER_METRICS, type PairScorer, type PairScorerOptions, type RunnerMetric, type RunnerProtocol } from './runner/pair-scorer';
+export { createPairScorer, isFullReference, validateScorerOptions, RUNNER_METRICS, type PairScorer, type PairScorerOptions } from './runner/pair-scorer';
 export { openResultsLog, type ResultRow, type ResultsLog } from './runner/results-log';
-export { summarize, type MetricSummary } from './runner/aggregate';
+export { summarize, type MetricStats } from './runner/aggregate';
 export { scorePairs, workerScriptUrl } from './runner/score-pairs';
 export { thumbnailDataUri } from './runner/thumbnail';
 export { packageVersions } from './runner/versions';

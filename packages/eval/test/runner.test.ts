@@ -31,17 +31,17 @@ const goldenMean = (key: 'psnr' | 'ssim', y: boolean) => mean(golden.map((p) => 
 describe('evaluateFolders', () => {
   it('reproduces BasicSR per-image values and reports the mean of per-image scores', async () => {
     const outDir = await mkdtemp(path.join(os.tmpdir(), 'diffmac-eval-'));
-    const r = await evaluateFolders({ pred, gt, outDir, metrics: ['psnr', 'ssim', 'psnr_y', 'ssim_y'], workers: 0 });
+    const r = await evaluateFolders({ pred, gt, outDir, metrics: ['psnr', 'ssim', 'psnr-y', 'ssim-y'], workers: 0 });
     expect(r.failed).toBe(0);
     expect(r.summary.psnr!.n).toBe(4);
     expect(Math.abs(r.summary.psnr!.mean - goldenMean('psnr', false))).toBeLessThan(1e-9);
     expect(Math.abs(r.summary.ssim!.mean - goldenMean('ssim', false))).toBeLessThan(1e-7);
-    expect(Math.abs(r.summary.psnr_y!.mean - goldenMean('psnr', true))).toBeLessThan(1e-6);
+    expect(Math.abs(r.summary['psnr-y']!.mean - goldenMean('psnr', true))).toBeLessThan(1e-6);
     const table = await readFile(r.files.markdown, 'utf8');
     expect(table.split('\n')[0]).toBe('| Method | PSNR ↑ | SSIM ↑ | PSNR (Y) ↑ | SSIM (Y) ↑ |');
     expect(table).toContain('Protocol: `basicsr`');
     const csv = (await readFile(r.files.perImageCsv, 'utf8')).trim().split('\n');
-    expect(csv[0]).toBe('name,psnr,ssim,psnr_y,ssim_y,error');
+    expect(csv[0]).toBe('name,psnr,ssim,psnr-y,ssim-y,error');
     expect(csv).toHaveLength(5);
     const summary = JSON.parse(await readFile(r.files.summaryJson, 'utf8'));
     expect(summary).toMatchObject({ protocol: 'basicsr', reduction: 'mean of per-image scores', images: { scored: 4, failed: 0 } });
@@ -109,9 +109,9 @@ describe('evaluateFolders', () => {
   // Worker threads run the built bundle (dist/eval-worker.js); CI builds before testing.
   it.skipIf(!workerScriptUrl() && process.env.CI !== 'true')('gives identical values with worker threads', async () => {
     expect(workerScriptUrl()).toBeDefined();
-    const inThread = await evaluateFolders({ pred, gt, outDir: await mkdtemp(path.join(os.tmpdir(), 'e-')), metrics: ['psnr', 'ssim_y'], workers: 0 });
+    const inThread = await evaluateFolders({ pred, gt, outDir: await mkdtemp(path.join(os.tmpdir(), 'e-')), metrics: ['psnr', 'ssim-y'], workers: 0 });
     let threads = -1;
-    const pooled = await evaluateFolders({ pred, gt, outDir: await mkdtemp(path.join(os.tmpdir(), 'e-')), metrics: ['psnr', 'ssim_y'], workers: 2, onProgress: (e) => { if (e.type === 'start') threads = e.threads; } });
+    const pooled = await evaluateFolders({ pred, gt, outDir: await mkdtemp(path.join(os.tmpdir(), 'e-')), metrics: ['psnr', 'ssim-y'], workers: 2, onProgress: (e) => { if (e.type === 'start') threads = e.threads; } });
     expect(threads).toBe(2);
     expect(pooled.rows).toEqual(inThread.rows);
   });

@@ -1,4 +1,4 @@
-import type { MetricSummary } from '../runner/aggregate';
+import type { MetricStats } from '../runner/aggregate';
 import type { ResultRow } from '../runner/results-log';
 import { escapeXml, histogramSvg } from './histogram-svg';
 import { metricColumns } from './metric-columns';
@@ -16,7 +16,7 @@ export interface HtmlReportInput {
   title: string;
   protocol: string;
   protocolNote?: string;
-  summary: Readonly<Record<string, MetricSummary>>;
+  summary: Readonly<Record<string, MetricStats>>;
   rows: readonly ResultRow[];
   grid: readonly ReportGridEntry[];
   /** Free-form facts shown under the title (folders, versions, digests). */

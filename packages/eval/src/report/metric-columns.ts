@@ -21,8 +21,8 @@ const ORDER: readonly MetricColumn[] = [
   { name: 'lmd', label: 'LMD', higherIsBetter: false, digits: 2 },
   { name: 'psnr', label: 'PSNR', higherIsBetter: true, digits: 2 },
   { name: 'ssim', label: 'SSIM', higherIsBetter: true, digits: 4 },
-  { name: 'psnr_y', label: 'PSNR (Y)', higherIsBetter: true, digits: 2 },
-  { name: 'ssim_y', label: 'SSIM (Y)', higherIsBetter: true, digits: 4 },
+  { name: 'psnr-y', label: 'PSNR (Y)', higherIsBetter: true, digits: 2 },
+  { name: 'ssim-y', label: 'SSIM (Y)', higherIsBetter: true, digits: 4 },
 ];
 
 /**

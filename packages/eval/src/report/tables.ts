@@ -1,4 +1,4 @@
-import type { MetricSummary } from '../runner/aggregate';
+import type { MetricStats } from '../runner/aggregate';
 import type { ResultRow } from '../runner/results-log';
 import { metricColumns } from './metric-columns';
 
@@ -24,7 +24,7 @@ export function perImageCsv(rows: readonly ResultRow[], metrics: readonly string
 }
 
 /** Aggregate CSV: one row per metric with mean, std, n and direction. */
-export function summaryCsv(summary: Readonly<Record<string, MetricSummary>>): string {
+export function summaryCsv(summary: Readonly<Record<string, MetricStats>>): string {
   const cols = metricColumns(Object.keys(summary));
   const lines = ['metric,mean,std,n,higher_is_better'];
   for (const c of cols) {
@@ -41,7 +41,7 @@ export function summaryCsv(summary: Readonly<Record<string, MetricSummary>>): st
  * @example
  * markdownTable([{ method: 'bicubic', summary }], 'basicsr');
  */
-export function markdownTable(rows: readonly { method: string; summary: Readonly<Record<string, MetricSummary>> }[], protocol: string): string {
+export function markdownTable(rows: readonly { method: string; summary: Readonly<Record<string, MetricStats>> }[], protocol: string): string {
   const names = new Set(rows.flatMap((r) => Object.keys(r.summary)));
   const cols = metricColumns(names);
   const head = `| Method | ${cols.map((c) => `${c.label} ${c.higherIsBetter ? '↑' : '↓'}`).join(' | ')} |`;

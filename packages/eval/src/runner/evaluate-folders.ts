@@ -5,9 +5,10 @@ import path from 'node:path';
 import { DiffmacError } from '@diffmac/core';
 import { htmlReport, type ReportGridEntry } from '../report/html-report';
 import { markdownTable, perImageCsv, summaryCsv } from '../report/tables';
-import { summarize, type MetricSummary } from './aggregate';
+import { getProtocol, type ProtocolName } from '../protocols/protocols';
+import { summarize, type MetricStats } from './aggregate';
 import { pairFolders } from './pair-folders';
-import { PROTOCOL_NOTES, validateScorerOptions, type RunnerProtocol } from './pair-scorer';
+import { validateScorerOptions, type PairScorerOptions } from './pair-scorer';
 import { openResultsLog, type ResultRow } from './results-log';
 import { scorePairs } from './score-pairs';
 import { thumbnailDataUri } from './thumbnail';
@@ -24,7 +25,11 @@ export interface EvaluateFoldersOptions {
   /** Where results and reports go; must not be (or be inside) `gt` or `pred`. */
   outDir: string;
   metrics: readonly string[];
-  protocol?: RunnerProtocol;
+  protocol?: ProtocolName;
+  /** Pixels cut from each edge for PSNR/SSIM/NIQE (default 0). */
+  cropBorder?: number;
+  /** Models and data some metrics need (NIQE parameters, LPIPS trunk and weights). */
+  models?: Pick<PairScorerOptions, 'niqeParams' | 'lpips'>;
   /** Worker threads (0 = this thread). Default: the number of cores. */
   workers?: number;
   /** Continue a run that stopped, keeping the rows already in `results.jsonl`. */
@@ -46,8 +51,8 @@ export type EvaluateProgressEvent =
 /** What a finished run produced. */
 export interface EvaluationResult {
   method: string;
-  protocol: RunnerProtocol;
-  summary: Record<string, MetricSummary>;
+  protocol: ProtocolName;
+  summary: Record<string, MetricStats>;
   rows: ResultRow[];
   failed: number;
   missing: string[];
@@ -86,8 +91,9 @@ async function writeAtomic(file: string, text: string): Promise<void> {
 export async function evaluateFolders(options: EvaluateFoldersOptions): Promise<EvaluationResult> {
   const protocol = options.protocol ?? 'basicsr';
   const metrics = [...options.metrics];
-  const scorerOptions = { metrics, protocol };
+  const scorerOptions: PairScorerOptions = { metrics, protocol, cropBorder: options.cropBorder ?? 0, ...options.models };
   validateScorerOptions(scorerOptions);
+  const protocolInfo = getProtocol(protocol);
   const pairing = await pairFolders(options.pred, options.gt);
   await mkdir(options.outDir, { recursive: true });
   for (const [label, dir] of [['ground-truth', options.gt], ['restored', options.pred]] as const) {
@@ -101,7 +107,7 @@ export async function evaluateFolders(options: EvaluateFoldersOptions): Promise<
   }
 
   const runFile = path.join(options.outDir, 'run.json');
-  const runConfig = { pred: path.resolve(options.pred), gt: options.gt && path.resolve(options.gt), metrics, protocol };
+  const runConfig = { pred: path.resolve(options.pred), gt: options.gt && path.resolve(options.gt), metrics, protocol, cropBorder: scorerOptions.cropBorder };
   if (options.resume && existsSync(runFile)) {
     const before = JSON.parse(await readFile(runFile, 'utf8'));
     if (JSON.stringify(before) !== JSON.stringify(runConfig)) {
@@ -137,7 +143,10 @@ export async function evaluateFolders(options: EvaluateFoldersOptions): Promise<
   }
 
   const ordered = [...rows.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const summary = summarize(ordered.flatMap((r) => (r.ok ? [r.scores] : [])));
+  // VQFR's rule: identity angles under 1° are left out of the mean (and counted).
+  const dropDeg = protocolInfo.identityDropBelowDegrees;
+  const dropBelow: Record<string, number> = dropDeg === undefined ? {} : { deg: protocolInfo.identityUnit === 'degrees' ? dropDeg : (dropDeg * Math.PI) / 180 };
+  const summary = summarize(ordered.flatMap((r) => (r.ok ? [r.scores] : [])), dropBelow);
   const failed = ordered.filter((r) => !r.ok).length;
   const method = options.method ?? path.basename(path.resolve(options.pred));
   const versions = await packageVersions();
@@ -152,7 +161,8 @@ export async function evaluateFolders(options: EvaluateFoldersOptions): Promise<
   const summaryJson = {
     method,
     protocol,
-    protocolNote: PROTOCOL_NOTES[protocol],
+    protocolNote: protocolInfo.description,
+    protocolChanges: protocolInfo.changes,
     reduction: 'mean of per-image scores',
     metrics: summary,
     images: { scored: ordered.length - failed, failed, missing: pairing.missing, extra: pairing.extra, ambiguous: pairing.ambiguous },
@@ -179,7 +189,7 @@ export async function evaluateFolders(options: EvaluateFoldersOptions): Promise<
   const html = htmlReport({
     title: `${method}: ${metrics.join(', ')}`,
     protocol,
-    protocolNote: PROTOCOL_NOTES[protocol],
+    protocolNote: `${protocolInfo.description}. ${protocolInfo.changes.join('; ')}`,
     summary,
     rows: ordered,
     grid,

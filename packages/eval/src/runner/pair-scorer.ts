@@ -1,29 +1,26 @@
 import { DiffmacError, readImage, type ColorImage } from '@diffmac/core';
-import { psnr, psnrOfPlanes } from '../metrics/psnr';
-import { ssim, ssimOfPlanes } from '../metrics/ssim';
-import { meanStdCorrectedPlanes } from '../protocols/mean-std-correction';
+import { createMetric, listMetrics, type Metric } from '../api/metrics';
+import type { NiqeParams } from '../niqe/niqe';
+import { getProtocol, listProtocols, type ProtocolName } from '../protocols/protocols';
 
-/** Protocols the runner knows (PROTOCOLS.md §3). */
-export type RunnerProtocol = 'basicsr' | 'vqfr' | 'restoreformer++' | 'pmrf';
+/** Metrics the runner scores image by image (FID scores a set, so it is not one of them). */
+export const RUNNER_METRICS: readonly string[] = listMetrics()
+  .filter((m) => m.kind !== 'distribution')
+  .map((m) => m.name);
 
-/** Metrics the runner scores per image. */
-export const RUNNER_METRICS = ['psnr', 'ssim', 'psnr_y', 'ssim_y'] as const;
-export type RunnerMetric = (typeof RUNNER_METRICS)[number];
-
-/** Plain-data options that build a scorer; they cross to worker threads as they are. */
+/**
+ * Plain-data options that build a scorer. They are structured-cloned to each worker thread, so
+ * models are given by path and weights as typed arrays.
+ */
 export interface PairScorerOptions {
   metrics: readonly string[];
-  protocol: RunnerProtocol;
+  protocol: ProtocolName;
   cropBorder?: number;
+  /** NIQE's pristine parameters (BasicSR's niqe_pris_params as data). */
+  niqeParams?: NiqeParams;
+  /** LPIPS: an ONNX trunk file and the five linear weight vectors. */
+  lpips?: { trunk: string; linearWeights: Float32Array[] };
 }
-
-/** What each protocol changes, printed with every table. */
-export const PROTOCOL_NOTES: Readonly<Record<RunnerProtocol, string>> = {
-  basicsr: 'BasicSR: RGB (or Y) on 0–255, crop_border 0, mean of per-image scores',
-  vqfr: "VQFR's metric_paper: each restored channel's mean and std matched to the ground truth before PSNR/SSIM",
-  'restoreformer++': 'RestoreFormer++: PSNR/SSIM as BasicSR (its LPIPS is fed BGR, identity in radians)',
-  pmrf: 'PMRF: RGB, no correction',
-};
 
 /** Scores one image pair. */
 export interface PairScorer {
@@ -32,29 +29,36 @@ export interface PairScorer {
 }
 
 /**
- * Check metric names and protocol up front, so a typo fails before any image is read.
+ * Check metric names, the protocol and what each metric needs, so a mistake fails before any
+ * image is read.
  *
  * @example
  * validateScorerOptions({ metrics: ['psnr', 'ssim'], protocol: 'basicsr' });
  */
 export function validateScorerOptions(options: PairScorerOptions): void {
+  if (options.metrics.length === 0) throw new DiffmacError('NO_METRICS', 'Choose at least one metric', { argument: 'metrics', expected: RUNNER_METRICS.join(', '), received: 'none' });
   for (const m of options.metrics) {
-    if (!(RUNNER_METRICS as readonly string[]).includes(m)) {
-      throw new DiffmacError('UNKNOWN_METRIC', `Unknown metric ${JSON.stringify(m)}; valid metrics: ${RUNNER_METRICS.join(', ')}`, {
+    if (!RUNNER_METRICS.includes(m)) {
+      const hint = m === 'fid' ? ' (fid scores a whole set: use createMetric("fid") with an Inception extractor)' : '';
+      throw new DiffmacError('UNKNOWN_METRIC', `Unknown per-image metric ${JSON.stringify(m)}${hint}; valid metrics: ${RUNNER_METRICS.join(', ')}`, {
         argument: 'metrics',
         expected: RUNNER_METRICS.join(', '),
         received: JSON.stringify(m),
       });
     }
   }
-  if (!(options.protocol in PROTOCOL_NOTES)) {
-    const valid = Object.keys(PROTOCOL_NOTES).join(', ');
-    throw new DiffmacError('UNKNOWN_PROTOCOL', `Unknown protocol ${JSON.stringify(options.protocol)}; valid protocols: ${valid}`, {
-      argument: 'protocol',
-      expected: valid,
-      received: JSON.stringify(options.protocol),
-    });
+  if (!listProtocols().some((p) => p.name === options.protocol)) getProtocol(options.protocol);
+  if (options.metrics.includes('niqe') && !options.niqeParams) {
+    throw new DiffmacError('MISSING_OPTION', 'niqe needs the pristine parameters { mu, cov, gaussianWindow } (BasicSR niqe_pris_params as data)', { argument: 'niqeParams', expected: 'NiqeParams', received: 'undefined' });
   }
+  if (options.metrics.includes('lpips') && !options.lpips) {
+    throw new DiffmacError('MISSING_OPTION', 'lpips needs an ONNX trunk and its five linear weight vectors', { argument: 'lpips', expected: '{ trunk, linearWeights }', received: 'undefined' });
+  }
+}
+
+/** Metrics that compare against a ground truth. */
+export function isFullReference(metric: string): boolean {
+  return listMetrics().find((m) => m.name === metric)?.kind === 'full-reference';
 }
 
 async function load(file: string): Promise<ColorImage<Uint8Array>> {
@@ -62,8 +66,9 @@ async function load(file: string): Promise<ColorImage<Uint8Array>> {
 }
 
 /**
- * A scorer for the runner: reads each pair from disk and computes the requested metrics under
- * the protocol. Full-reference metrics need `gtPath`.
+ * A scorer for the runner: reads each pair from disk and computes the requested metrics with
+ * {@link createMetric} under the protocol. Models (LPIPS trunk, the default face embedder and
+ * landmark net) are loaded once, on first use, and freed by `dispose()`.
  *
  * @example
  * const scorer = createPairScorer({ metrics: ['psnr', 'ssim'], protocol: 'basicsr' });
@@ -71,13 +76,28 @@ async function load(file: string): Promise<ColorImage<Uint8Array>> {
  */
 export function createPairScorer(options: PairScorerOptions): PairScorer {
   validateScorerOptions(options);
-  const cropBorder = options.cropBorder ?? 0;
+  let metrics: Promise<Metric[]> | undefined;
+  const ready = () =>
+    (metrics ??= Promise.all(
+      options.metrics.map((name) =>
+        createMetric(name, {
+          protocol: options.protocol,
+          cropBorder: options.cropBorder ?? 0,
+          ...(options.niqeParams ? { niqeParams: options.niqeParams } : {}),
+          ...(options.lpips ? { lpips: options.lpips } : {}),
+        }),
+      ),
+    ));
   return {
     async score(predPath, gtPath) {
+      const list = await ready();
       const pred = await load(predPath);
-      if (gtPath === undefined) throw new DiffmacError('MISSING_GROUND_TRUTH', `${options.metrics.join(', ')} need a ground-truth image`, { argument: 'gt' });
-      const gt = await load(gtPath);
-      if (pred.width !== gt.width || pred.height !== gt.height) {
+      const needsGt = options.metrics.some(isFullReference);
+      if (needsGt && gtPath === undefined) {
+        throw new DiffmacError('MISSING_GROUND_TRUTH', `${options.metrics.filter(isFullReference).join(', ')} need a ground-truth image`, { argument: 'gt' });
+      }
+      const gt = needsGt && gtPath ? await load(gtPath) : undefined;
+      if (gt && (pred.width !== gt.width || pred.height !== gt.height)) {
         throw new DiffmacError('SIZE_MISMATCH', `Restored image is ${pred.width}×${pred.height} but its ground truth is ${gt.width}×${gt.height}`, {
           argument: 'pred',
           expected: `${gt.width}×${gt.height}`,
@@ -85,18 +105,11 @@ export function createPairScorer(options: PairScorerOptions): PairScorer {
         });
       }
       const out: Record<string, number> = {};
-      for (const m of options.metrics) {
-        const yChannel = m.endsWith('_y');
-        const kind = m.startsWith('psnr') ? 'psnr' : 'ssim';
-        if (options.protocol === 'vqfr') {
-          const { a, b } = meanStdCorrectedPlanes(pred, gt, { yChannel, cropBorder });
-          out[m] = kind === 'psnr' ? psnrOfPlanes(a, b) : ssimOfPlanes(a, b);
-        } else {
-          out[m] = kind === 'psnr' ? psnr(pred, gt, { cropBorder, yChannel }) : ssim(pred, gt, { cropBorder, yChannel });
-        }
-      }
+      for (const m of list) out[m.info.name] = await m.score(pred, m.info.kind === 'full-reference' ? gt : undefined);
       return out;
     },
-    async dispose() {},
+    async dispose() {
+      if (metrics) for (const m of await metrics) await m.dispose();
+    },
   };
 }

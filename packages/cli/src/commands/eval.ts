@@ -1,0 +1,127 @@
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { evaluateFolders, listProtocols, RUNNER_METRICS, type NiqeParams, type ProtocolName } from '@diffmac/eval';
+import { ExitCode, type Command } from '../command';
+import { createProgressBar } from '../progress';
+import { UsageError } from '../usage-error';
+
+const protocols = listProtocols().map((p) => p.name);
+
+const usage = `Usage: diffmac eval --pred <dir> [--gt <dir>] [--metrics psnr,ssim] [--protocol basicsr] [options]
+
+Score restored faces against ground truth matched by file name (the CelebA-Test layout), and
+write results.jsonl, summary.json, per-image.csv, summary.csv, table.md and report.html.
+
+Options:
+  --pred <dir>          restored images
+  --gt <dir>            ground truth (omit for no-reference metrics only)
+  --lq <dir>            LQ inputs, shown in the HTML report's picture grid
+  -o, --out <dir>       where results go (default: ./diffmac-eval/<pred folder name>); never inside --gt or --pred
+  --metrics <list>      comma-separated: ${RUNNER_METRICS.join(', ')} (default psnr,ssim)
+  --protocol <name>     ${protocols.join(' | ')} (default basicsr)
+  --crop-border <n>     pixels cut from each edge for PSNR/SSIM/NIQE (default 0)
+  --niqe-params <json>  NIQE pristine parameters { mu, cov, gaussianWindow } as JSON (needed for niqe)
+  --lpips-trunk <onnx>  LPIPS trunk (RGB in [-1,1], five taps out) and
+  --lpips-weights <json> its five linear weight vectors as a JSON array of arrays (needed for lpips)
+  --workers <n>         worker threads (default: cores; 0 = this thread)
+  --resume              continue a stopped run in --out without losing or repeating rows
+  --method <name>       method name in tables (default: the pred folder's name)
+  --json                print the summary as JSON on stdout
+  --quiet               no progress output
+
+Exit code 1 when any image could not be scored (each is listed with its reason).`;
+
+/** `diffmac eval`: score a folder of restored faces. */
+export const evalCommand: Command = {
+  name: 'eval',
+  summary: 'score restored faces against ground truth (PSNR, SSIM, LPIPS, identity, ...) and write reports',
+  usage,
+  async run(argv, io, signal) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        pred: { type: 'string' },
+        gt: { type: 'string' },
+        lq: { type: 'string' },
+        out: { type: 'string', short: 'o' },
+        metrics: { type: 'string', default: 'psnr,ssim' },
+        protocol: { type: 'string', default: 'basicsr' },
+        'crop-border': { type: 'string', default: '0' },
+        'niqe-params': { type: 'string' },
+        'lpips-trunk': { type: 'string' },
+        'lpips-weights': { type: 'string' },
+        workers: { type: 'string' },
+        resume: { type: 'boolean', default: false },
+        method: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        quiet: { type: 'boolean', default: false },
+      },
+    });
+    if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}; folders go after --pred and --gt`);
+    if (!values.pred) throw new UsageError('missing --pred <dir>');
+    const metrics = values.metrics.split(',').map((m) => m.trim()).filter(Boolean);
+    for (const m of metrics) if (!RUNNER_METRICS.includes(m)) throw new UsageError(`unknown metric ${JSON.stringify(m)}; valid: ${RUNNER_METRICS.join(', ')}`);
+    if (!protocols.includes(values.protocol as ProtocolName)) throw new UsageError(`--protocol must be one of ${protocols.join(', ')}, received ${JSON.stringify(values.protocol)}`);
+    const cropBorder = Number(values['crop-border']);
+    if (!Number.isInteger(cropBorder) || cropBorder < 0) throw new UsageError(`--crop-border must be a non-negative integer, received ${JSON.stringify(values['crop-border'])}`);
+    const workers = values.workers === undefined ? os.availableParallelism() : Number(values.workers);
+    if (!Number.isInteger(workers) || workers < 0) throw new UsageError(`--workers must be a non-negative integer, received ${JSON.stringify(values.workers)}`);
+    if (Boolean(values['lpips-trunk']) !== Boolean(values['lpips-weights'])) throw new UsageError('--lpips-trunk and --lpips-weights go together');
+
+    const resolve = (p: string) => path.resolve(io.cwd, p);
+    const pred = resolve(values.pred);
+    const outDir = resolve(values.out ?? path.join('diffmac-eval', path.basename(pred)));
+    const models: { niqeParams?: NiqeParams; lpips?: { trunk: string; linearWeights: Float32Array[] } } = {};
+    if (values['niqe-params']) {
+      // Either { mu, cov, gaussianWindow } or BasicSR's npz keys { mu_pris_param, cov_pris_param, gaussian_window }.
+      const raw = JSON.parse(await readFile(resolve(values['niqe-params']), 'utf8')) as Record<string, number[] | number[][] | undefined>;
+      const mu = raw.mu ?? raw.mu_pris_param;
+      const cov = raw.cov ?? raw.cov_pris_param;
+      const flat = (x: number[] | number[][]) => Float64Array.from((x as unknown[]).flat(2) as number[]);
+      const window = raw.gaussianWindow ?? raw.gaussian_window;
+      if (!mu || !cov || !window) throw new UsageError('--niqe-params must hold mu, cov and gaussianWindow (or BasicSR\'s mu_pris_param, cov_pris_param, gaussian_window)');
+      models.niqeParams = { mu: flat(mu), cov: flat(cov), gaussianWindow: flat(window) };
+    }
+    if (values['lpips-trunk'] && values['lpips-weights']) {
+      const w = JSON.parse(await readFile(resolve(values['lpips-weights']), 'utf8')) as number[][];
+      models.lpips = { trunk: resolve(values['lpips-trunk']), linearWeights: w.map((x) => Float32Array.from(x)) };
+    }
+
+    const bar = createProgressBar(io, 'eval', 0, { quiet: values.quiet });
+    const result = await evaluateFolders({
+      pred,
+      ...(values.gt ? { gt: resolve(values.gt) } : {}),
+      ...(values.lq ? { lq: resolve(values.lq) } : {}),
+      outDir,
+      metrics,
+      protocol: values.protocol as ProtocolName,
+      cropBorder,
+      models,
+      workers,
+      resume: values.resume,
+      ...(values.method ? { method: values.method } : {}),
+      signal,
+      onProgress: (e) => {
+        if (e.type === 'start') {
+          bar.setTotal(e.total);
+          if (e.alreadyDone > 0) bar.update(e.alreadyDone, '(resumed)');
+        }
+        if (e.type === 'pair') bar.update(e.done, `${e.name}${e.ok ? '' : ' (failed)'}`);
+      },
+    });
+    bar.finish(`${result.rows.length - result.failed} scored, ${result.failed} failed`);
+    for (const r of result.rows) if (!r.ok) io.stderr.write(`diffmac eval: ${r.name}: [${r.code}] ${r.message}\n`);
+    if (result.missing.length) io.stderr.write(`diffmac eval: ${result.missing.length} ground-truth images have no restored image: ${result.missing.slice(0, 10).join(', ')}${result.missing.length > 10 ? ', ...' : ''}\n`);
+    if (result.extra.length) io.stderr.write(`diffmac eval: ${result.extra.length} restored images have no ground truth: ${result.extra.slice(0, 10).join(', ')}${result.extra.length > 10 ? ', ...' : ''}\n`);
+    if (values.json) {
+      io.stdout.write(`${JSON.stringify({ ok: result.failed === 0, method: result.method, protocol: result.protocol, metrics: result.summary, failed: result.failed, missing: result.missing, extra: result.extra, files: result.files }, null, 2)}\n`);
+    } else {
+      io.stdout.write(await readFile(result.files.markdown, 'utf8'));
+      io.stdout.write(`\nReport: ${result.files.html}\n`);
+    }
+    return result.failed === 0 ? ExitCode.ok : ExitCode.failure;
+  },
+};
