@@ -105,6 +105,14 @@ describe('identity metrics over the embedder interface', () => {
     expect(acc.compute()).toMatchObject({ value: expect.closeTo(90, 10), count: 1, dropped: 1, higherIsBetter: false, protocol: 'vqfr' });
     const rf = await createMetric('deg', { protocol: 'restoreformer++', embedder });
     expect(await rf.score(solid(100, 0, 0), solid(0, 100, 0))).toBeCloseTo(Math.PI / 2, 12);
+    const rad = await createMetric('deg', { embedder, angleUnit: 'radians', dropBelowDegrees: 1 });
+    const racc = rad.accumulator();
+    await racc.update(solid(100, 0, 0), solid(0, 100, 0));
+    await racc.update(solid(100, 0, 0), solid(100, 1, 0));
+    expect(racc.compute()).toMatchObject({ value: expect.closeTo(Math.PI / 2, 12), count: 1, dropped: 1, protocol: 'basicsr' });
+    const keepAll = (await createMetric('deg', { protocol: 'vqfr', embedder, dropBelowDegrees: null })).accumulator();
+    await keepAll.update(solid(100, 0, 0), solid(100, 1, 0));
+    expect(keepAll.compute().dropped).toBe(0);
     const cos = await createMetric('idcos', { embedder });
     expect(await cos.score(solid(100, 0, 0), solid(100, 100, 0))).toBeCloseTo(Math.SQRT1_2, 12);
   });

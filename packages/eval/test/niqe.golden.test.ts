@@ -48,3 +48,12 @@ describe('NIQE block features agree with the reference run', () => {
     });
   }
 });
+
+describe('NIQE parameter checks', () => {
+  it('accepts plain number arrays and rejects wrong sizes with a typed error', async () => {
+    const img = await readPng('images/gt/adele.png');
+    const plain = { mu: Array.from(niqeParams.mu), cov: Array.from(niqeParams.cov), gaussianWindow: Array.from(niqeParams.gaussianWindow) };
+    expect(niqe(img, { params: plain as unknown as NiqeParams })).toBe(niqe(img, { params: niqeParams }));
+    expect(() => niqe(img, { params: { ...niqeParams, mu: niqeParams.mu.subarray(0, 18) } })).toThrow(/mu\(18\)/);
+  });
+});

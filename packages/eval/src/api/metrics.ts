@@ -5,7 +5,7 @@ import { FeatureStatsAccumulator, type FidExtractor } from '../fid/fid';
 import { toPlanes } from '../image/planes';
 import { assertCropBorder, assertSamePair } from '../image/validate';
 import type { IdentityEmbedder } from '../identity/arcface';
-import { identityScore } from '../identity/identity';
+import { identityScore, type AngleUnit } from '../identity/identity';
 import { createDefaultLandmarker, landmarkScore, type LandmarkDetector } from '../landmarks/lmd';
 import { createLpips, type Lpips, type LpipsOptions } from '../lpips/lpips';
 import { psnrOfPlanes } from '../metrics/psnr';
@@ -64,6 +64,10 @@ export interface CreateMetricOptions {
   embedder?: IdentityEmbedder;
   landmarks?: LandmarkDetector;
   fid?: { extractor: FidExtractor; reference: FeatureStats };
+  /** `deg`: override the protocol's angle unit (radians as an option under any protocol). */
+  angleUnit?: AngleUnit;
+  /** `deg`: override the protocol's drop rule (VQFR's 1° as an option; `null` keeps every pair). */
+  dropBelowDegrees?: number | null;
   signal?: AbortSignal;
 }
 
@@ -170,11 +174,11 @@ export async function createMetric(name: string, options: CreateMetricOptions = 
       }
       const e = embedder;
       const wantAngle = info.name === 'deg';
-      if (wantAngle && protocol.identityDropBelowDegrees !== undefined) {
-        dropBelow = protocol.identityUnit === 'degrees' ? protocol.identityDropBelowDegrees : (protocol.identityDropBelowDegrees * Math.PI) / 180;
-      }
+      const unit = options.angleUnit ?? protocol.identityUnit;
+      const dropDeg = options.dropBelowDegrees === undefined ? protocol.identityDropBelowDegrees : (options.dropBelowDegrees ?? undefined);
+      if (wantAngle && dropDeg !== undefined) dropBelow = unit === 'degrees' ? dropDeg : (dropDeg * Math.PI) / 180;
       score = async (img, ref, signal) => {
-        const s = await identityScore(img, needRef(info.name, ref), e, { unit: protocol.identityUnit, ...(signal ? { signal } : {}) });
+        const s = await identityScore(img, needRef(info.name, ref), e, { unit, ...(signal ? { signal } : {}) });
         return wantAngle ? s.angle : s.cosine;
       };
       break;

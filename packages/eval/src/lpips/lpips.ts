@@ -99,20 +99,22 @@ export function lpipsLayer(f0: Tensor, f1: Tensor, weights: Float32Array, eps = 
  * await lpips.dispose();
  */
 export async function createLpips(options: LpipsOptions): Promise<Lpips> {
-  const { linearWeights } = options;
-  if (!Array.isArray(linearWeights) || linearWeights.length === 0 || !linearWeights.every((w) => w instanceof Float32Array)) {
+  const given = options.linearWeights as readonly unknown[];
+  const ok = (w: unknown) => w instanceof Float32Array || w instanceof Float64Array || (Array.isArray(w) && w.length > 0 && w.every((x) => typeof x === 'number'));
+  if (!Array.isArray(given) || given.length === 0 || !given.every(ok)) {
     throw new DiffmacError('INVALID_ARGUMENT', 'Expected linearWeights as a non-empty array of Float32Array (one per tap)', {
       argument: 'linearWeights',
       expected: 'Float32Array[] (one per tap)',
-      received: Array.isArray(linearWeights) ? `array(${linearWeights.length})` : typeof linearWeights,
+      received: Array.isArray(given) ? `array(${given.length})` : typeof given,
     });
   }
+  const linearWeights = given.map((w) => (w instanceof Float32Array ? w : Float32Array.from(w as ArrayLike<number>)));
   const owned = typeof options.trunk === 'string' || options.trunk instanceof Uint8Array;
   const session: InferenceSession = owned
     ? await createSession(options.trunk as string | Uint8Array, { ...options.session, ...(options.signal ? { signal: options.signal } : {}) })
     : (options.trunk as InferenceSession);
   try {
-    return buildLpips(session, owned, options);
+    return buildLpips(session, owned, { ...options, linearWeights });
   } catch (e) {
     if (owned) await session.dispose();
     throw e;

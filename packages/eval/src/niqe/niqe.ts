@@ -35,25 +35,32 @@ function roundHalfEven(x: number): number {
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-function checkParams(params: NiqeParams | undefined): { window: Float64Array; k: number; nf: number } {
-  if (!params || !(params.mu instanceof Float64Array) || !(params.cov instanceof Float64Array) || !(params.gaussianWindow instanceof Float64Array)) {
-    throw new DiffmacError('INVALID_ARGUMENT', 'Expected params { mu, cov, gaussianWindow } as Float64Arrays for niqe', {
+const isNumbers = (v: unknown): v is ArrayLike<number> =>
+  v instanceof Float64Array || v instanceof Float32Array || (Array.isArray(v) && v.every((x) => typeof x === 'number'));
+
+/** Validate the pristine parameters and bring them to Float64Array (plain number arrays are accepted). */
+function checkParams(params: NiqeParams | undefined): NiqeParams {
+  if (!params || !isNumbers(params.mu) || !isNumbers(params.cov) || !isNumbers(params.gaussianWindow)) {
+    throw new DiffmacError('INVALID_ARGUMENT', 'Expected params { mu, cov, gaussianWindow } as Float64Arrays (row-major) for niqe', {
       argument: 'params',
       expected: '{ mu: Float64Array, cov: Float64Array, gaussianWindow: Float64Array }',
-      received: params === undefined ? 'undefined' : Object.keys(params).join(', '),
+      received: params === undefined || params === null ? String(params) : Object.keys(params).join(', '),
     });
   }
-  const nf = params.mu.length;
-  const k = Math.round(Math.sqrt(params.gaussianWindow.length));
-  if (nf !== 36 || params.cov.length !== nf * nf || k * k !== params.gaussianWindow.length) {
-    const received = `mu(${nf}), cov(${params.cov.length}), gaussianWindow(${params.gaussianWindow.length})`;
-    throw new DiffmacError('INVALID_ARGUMENT', `Expected mu(36), cov(1296) and a square gaussianWindow for params, received ${received}`, {
+  const mu = Float64Array.from(params.mu);
+  const cov = Float64Array.from(params.cov);
+  const gaussianWindow = Float64Array.from(params.gaussianWindow);
+  const nf = mu.length;
+  const k = Math.round(Math.sqrt(gaussianWindow.length));
+  if (nf !== 36 || cov.length !== nf * nf || k * k !== gaussianWindow.length || k % 2 !== 1) {
+    const received = `mu(${nf}), cov(${cov.length}), gaussianWindow(${gaussianWindow.length})`;
+    throw new DiffmacError('INVALID_ARGUMENT', `Expected mu(36), cov(1296) and an odd square gaussianWindow for params, received ${received}`, {
       argument: 'params',
-      expected: 'mu(36), cov(1296), square gaussianWindow',
+      expected: 'mu(36), cov(1296), odd square gaussianWindow',
       received,
     });
   }
-  return { window: params.gaussianWindow, k, nf };
+  return { mu, cov, gaussianWindow };
 }
 
 /**
@@ -68,10 +75,14 @@ function checkParams(params: NiqeParams | undefined): { window: Float64Array; k:
  */
 export function niqe(img: ColorImage, options: NiqeOptions): number {
   assertImage('img', img);
+  const params = checkParams(options?.params);
   const cropBorder = options.cropBorder ?? 0;
   assertCropBorder(cropBorder, img.width, img.height);
-  const luma = niqeLuma(img, cropBorder);
-  return niqeOfLuma(luma, options.params, options.blockSize);
+  const blockSize = options.blockSize ?? 96;
+  if (!Number.isInteger(blockSize) || blockSize < 2) {
+    throw new DiffmacError('INVALID_ARGUMENT', `Expected an integer blockSize >= 2, received ${String(blockSize)}`, { argument: 'blockSize', expected: 'an integer >= 2', received: String(blockSize) });
+  }
+  return niqeOfLuma(niqeLuma(img, cropBorder), params, blockSize);
 }
 
 /**
@@ -191,9 +202,9 @@ export function niqeFeatures(luma: Plane32, gaussianWindow: Float64Array, blockS
  * niqeOfLuma(niqeLuma(img, 0), params);
  */
 export function niqeOfLuma(luma: Plane32, params: NiqeParams, blockSize = 96): number {
-  const { nf } = checkParams(params);
-  const rows = niqeFeatures(luma, params.gaussianWindow, blockSize);
-  return niqeFromFeatures(rows, params, nf);
+  const p = checkParams(params);
+  const rows = niqeFeatures(luma, p.gaussianWindow, blockSize);
+  return niqeFromFeatures(rows, p, p.mu.length);
 }
 
 function niqeFromFeatures(rows: number[][], params: NiqeParams, nf: number): number {
