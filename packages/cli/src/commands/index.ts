@@ -2,8 +2,9 @@ import type { Command } from '../command';
 import { alignCommand } from './align';
 import { bundleCommand } from './bundle';
 import { degradeCommand } from './degrade';
+import { restoreCommand } from './restore';
 import { evalCommand } from './eval';
 import { selfcheckCommand } from './selfcheck';
 
 /** Every `diffmac` subcommand, in the order `--help` lists them. */
-export const commands: readonly Command[] = [alignCommand, bundleCommand, degradeCommand, evalCommand, selfcheckCommand];
+export const commands: readonly Command[] = [alignCommand, bundleCommand, degradeCommand, evalCommand, restoreCommand, selfcheckCommand];
