@@ -137,7 +137,26 @@ describe('convertFaceApiModel', () => {
     const r = await convertFaceApiModel('face_landmark_68', { cacheDir: false });
     expect(r.converted).toBe(true);
     expect(r.path).toBeUndefined();
-    expect(r.bytes.byteLength).toBeGreaterThan(1_000_000);
+    expect(r.bytes.byteLength).toBeGreaterThan(300_000);
+  });
+
+  it('uint8 storage (codes + lookup table) is ~4x smaller and gives the same outputs as float32', async () => {
+    const u8 = await convertFaceApiModel('face_landmark_68', { cacheDir: false });
+    const f32 = await convertFaceApiModel('face_landmark_68', { cacheDir: false, weights: 'float32' });
+    expect(u8.digest).not.toBe(f32.digest);
+    expect(u8.bytes.byteLength * 3).toBeLessThan(f32.bytes.byteLength);
+    const input = Float32Array.from({ length: 2 * 112 * 112 * 3 }, (_, i) => (i * 37) % 256);
+    const outs = [];
+    for (const bytes of [u8.bytes, f32.bytes]) {
+      const session = await createSession(bytes, { threads: 1 });
+      outs.push((await session.run({ image: { data: input, shape: [2, 112, 112, 3] } })).landmarks!.data as Float32Array);
+      await session.dispose();
+    }
+    const [a, b] = outs as [Float32Array, Float32Array];
+    let max = 0;
+    for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
+    expect(max).toBeLessThan(1e-6);
+    await expect(convertFaceApiModel('face_landmark_68', { cacheDir: false, weights: 'int4' as never })).rejects.toMatchObject({ argument: 'weights' });
   });
 
   it('typed errors for an unknown model, a missing weights folder and an aborted call', async () => {

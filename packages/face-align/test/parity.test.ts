@@ -61,8 +61,9 @@ let photo: RgbImage;
 let group: RgbImage;
 beforeAll(async () => {
   wasm.setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'))}/dist/`);
-  await tf.setBackend('wasm');
+  expect(await tf.setBackend('wasm')).toBe(true);
   await tf.ready();
+  expect(tf.getBackend()).toBe('wasm');
   await loadTfjs(faceapi.nets.ssdMobilenetv1, 'ssd_mobilenetv1_model');
   await loadTfjs(faceapi.nets.faceLandmark68Net, 'face_landmark_68_model');
   await loadTfjs(faceapi.nets.faceRecognitionNet, 'face_recognition_model');

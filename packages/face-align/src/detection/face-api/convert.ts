@@ -12,12 +12,12 @@ import { ssdMobilenetV1Graph } from './ssd-mobilenet-v1';
 import { decodeWeights, readWeightFiles, type WeightMap } from './weights';
 
 /** Bump when a converted graph changes, so cached files are rebuilt. */
-export const FACE_API_CONVERTER_VERSION = '1';
+export const FACE_API_CONVERTER_VERSION = '3';
 
 /** The face-api models this converter understands. */
 export type FaceApiModelName = 'ssd_mobilenetv1' | 'face_landmark_68' | 'face_recognition';
 
-const graphs: Readonly<Record<FaceApiModelName, (w: WeightMap) => GraphSpec>> = {
+const graphs: Readonly<Record<FaceApiModelName, (w: WeightMap, options: { keepUint8: boolean }) => GraphSpec>> = {
   ssd_mobilenetv1: ssdMobilenetV1Graph,
   face_landmark_68: landmark68Graph,
   face_recognition: recognitionGraph,
@@ -31,6 +31,12 @@ export interface FaceApiModelOptions {
    * Pass `false` to convert in memory every time and write nothing.
    */
   cacheDir?: string | false;
+  /**
+   * How weights are stored in the graph: `'uint8'` (default) keeps face-api's uint8 codes and a
+   * 256-entry table per tensor (Cast + Gather, folded by onnxruntime at load; files about 4×
+   * smaller); `'float32'` stores the dequantised values. Both give TFJS's exact weight values.
+   */
+  weights?: 'uint8' | 'float32';
   /** Folder with face-api's `*-weights_manifest.json` and `.bin` files (default: the installed `@vladmandic/face-api/model`). */
   modelDir?: string;
   signal?: AbortSignal;
@@ -79,8 +85,8 @@ function checkModel(model: FaceApiModelName): void {
 }
 
 /**
- * Convert one face-api model to an ONNX graph (IR 7, opset 13, float32 initialisers
- * dequantised exactly as TFJS does), or load it from the cache. The cached file is named by a
+ * Convert one face-api model to an ONNX graph (IR 7, opset 13; uint8 weights with dequantisation
+ * nodes, or float32 ones), or load it from the cache. The cached file is named by a
  * digest of the source weights and the converter version, and is written atomically (temporary
  * file, then rename), so concurrent first uses are safe.
  *
@@ -90,13 +96,21 @@ function checkModel(model: FaceApiModelName): void {
  */
 export async function convertFaceApiModel(model: FaceApiModelName, options: FaceApiModelOptions = {}): Promise<ConvertedModel> {
   checkModel(model);
+  const storage = options.weights ?? 'uint8';
+  if (storage !== 'uint8' && storage !== 'float32') {
+    throw new DiffmacError('INVALID_ARGUMENT', `Expected 'uint8' or 'float32' for weights, received ${String(storage)}`, {
+      argument: 'weights',
+      expected: "'uint8' | 'float32'",
+      received: String(storage),
+    });
+  }
   options.signal?.throwIfAborted();
   const files = await readWeightFiles(options.modelDir ?? faceApiModelDir(), `${model}_model`);
-  const hash = createHash('sha256').update(`diffmac face-api converter ${FACE_API_CONVERTER_VERSION}\n${model}\n`).update(files.manifestText);
+  const hash = createHash('sha256').update(`diffmac face-api converter ${FACE_API_CONVERTER_VERSION}\n${model}\n${storage}\n`).update(files.manifestText);
   for (const s of files.shards) hash.update(s);
   const digest = hash.digest('hex');
   const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
-  const path = cacheDir === false ? undefined : join(cacheDir, 'face-api', `${model}-${digest.slice(0, 16)}.onnx`);
+  const path = cacheDir === false ? undefined : join(cacheDir, 'face-api', `${model}-${storage}-${digest.slice(0, 16)}.onnx`);
   if (path) {
     try {
       const cached = new Uint8Array(await readFile(path));
@@ -106,7 +120,7 @@ export async function convertFaceApiModel(model: FaceApiModelName, options: Face
     }
   }
   options.signal?.throwIfAborted();
-  const bytes = encodeOnnx(graphs[model](decodeWeights(JSON.parse(files.manifestText), files.shards)));
+  const bytes = encodeOnnx(graphs[model](decodeWeights(JSON.parse(files.manifestText), files.shards), { keepUint8: storage === 'uint8' }));
   if (path) {
     await mkdir(dirname(path), { recursive: true });
     const tmp = `${path}.${process.pid}.${randomUUID()}.tmp`;

@@ -1,5 +1,11 @@
 import { DiffmacError } from '@diffmac/core';
 
+/** A weight as decoded from face-api: float32 values and, if it was stored quantised, the uint8 codes. */
+export interface StoredWeight {
+  readonly values: Float32Array;
+  readonly quantized?: { readonly codes: Uint8Array; readonly scale: number; readonly min: number };
+}
+
 /** Element types the converter writes. */
 export type GraphDataType = 'float32' | 'uint8' | 'int64';
 
@@ -49,14 +55,17 @@ export interface GraphSpec {
  */
 export class GraphBuilder {
   readonly #name: string;
+  readonly #keepUint8: boolean;
   readonly #inputs: GraphValue[] = [];
   readonly #outputs: GraphValue[] = [];
   readonly #initializers: GraphInitializer[] = [];
   readonly #nodes: GraphNode[] = [];
   readonly #used = new Set<string>();
 
-  constructor(name: string) {
+  /** `keepUint8`: store uint8-quantised weights as uint8 plus Cast/Mul/Add nodes (onnxruntime folds them at load). */
+  constructor(name: string, options: { keepUint8?: boolean } = {}) {
     this.#name = name;
+    this.#keepUint8 = options.keepUint8 ?? false;
   }
 
   /** A fresh name starting with `base`. */
@@ -99,6 +108,21 @@ export class GraphBuilder {
     const name = this.unique(base);
     this.#initializers.push({ name, dims: [...dims], dtype, data });
     return name;
+  }
+
+  /**
+   * A weight: float32 values, or, when the builder keeps uint8 and the weight was stored
+   * quantised, its uint8 codes looked up in a 256-entry float32 table (`Gather`), the table
+   * holding `fround(k · scale + min)` as TFJS computes it, so both storages give the same values.
+   */
+  weight(base: string, dims: readonly number[], w: StoredWeight): string {
+    if (this.#keepUint8 && w.quantized) {
+      const { codes, scale, min } = w.quantized;
+      const table = Float32Array.from({ length: 256 }, (_, k) => k * scale + min);
+      const indices = this.node('Cast', [this.constant(`${base}_q`, dims, codes)], { to: 6 });
+      return this.node('Gather', [this.constant(`${base}_table`, [256], table), indices], { axis: 0 }, 1, base);
+    }
+    return this.constant(base, dims, w.values);
   }
 
   /** An int64 vector constant (shapes, axes, pads). */

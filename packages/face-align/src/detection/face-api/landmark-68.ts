@@ -37,8 +37,8 @@ function denseBlock4(g: GraphBuilder, w: WeightMap, x: Feature, prefix: string, 
  * @example
  * const graph = landmark68Graph(decodeWeights(manifest, shards));
  */
-export function landmark68Graph(w: WeightMap): GraphSpec {
-  const g = new GraphBuilder('face-api face_landmark_68');
+export function landmark68Graph(w: WeightMap, options: { keepUint8?: boolean } = {}): GraphSpec {
+  const g = new GraphBuilder('face-api face_landmark_68', options);
   let x = imageInput(g, LANDMARK_INPUT_SIZE, FACE_API_MEAN_RGB, 255);
   x = denseBlock4(g, w, x, 'dense0', true);
   x = denseBlock4(g, w, x, 'dense1', false);
@@ -47,7 +47,7 @@ export function landmark68Graph(w: WeightMap): GraphSpec {
   const pooled = g.node('AveragePool', [x.name], { kernel_shape: [7, 7], strides: [2, 2] });
   const flat = g.node('Flatten', [pooled], { axis: 1 });
   const fcW = weight(w, 'fc/weights', 2);
-  const fc = g.node('Add', [g.node('MatMul', [flat, g.constant('fc_W', fcW.shape, fcW.values)]), g.constant('fc_B', [136], weight(w, 'fc/bias', 1).values)]);
+  const fc = g.node('Add', [g.node('MatMul', [flat, g.weight('fc_W', fcW.shape, fcW)]), g.weight('fc_B', [136], weight(w, 'fc/bias', 1))]);
   g.output(fc, ['batch', 136], 'landmarks');
   return g.build();
 }

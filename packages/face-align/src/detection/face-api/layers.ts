@@ -1,4 +1,4 @@
-import type { GraphBuilder } from './graph';
+import type { GraphBuilder, StoredWeight } from './graph';
 import type { WeightTensor } from './weights';
 
 /** An NCHW activation in the graph with its static channel and spatial sizes (batch is dynamic). */
@@ -32,26 +32,43 @@ export function tfPadding(size: readonly [number, number], kernel: readonly [num
   return { h: out[0] as number, w: out[1] as number, pads: [before[0], before[1], after[0], after[1]] as number[] };
 }
 
-/** TF conv filters [kh, kw, cin, cout] → ONNX [cout, cin, kh, kw]. */
-export function convFilterToOnnx(t: WeightTensor): { dims: number[]; data: Float32Array } {
-  const [kh, kw, cin, cout] = t.shape as [number, number, number, number];
-  const data = new Float32Array(t.values.length);
-  for (let y = 0; y < kh; y++)
-    for (let x = 0; x < kw; x++)
-      for (let i = 0; i < cin; i++)
-        for (let o = 0; o < cout; o++) data[((o * cin + i) * kh + y) * kw + x] = t.values[((y * kw + x) * cin + i) * cout + o] as number;
-  return { dims: [cout, cin, kh, kw], data };
+/** Reorder a weight's values (and uint8 codes) so that output element `i` is input element `source(i)`. */
+function permute(t: StoredWeight, n: number, source: (i: number) => number): StoredWeight {
+  const values = new Float32Array(n);
+  const codes = t.quantized ? new Uint8Array(n) : undefined;
+  for (let i = 0; i < n; i++) {
+    const j = source(i);
+    values[i] = t.values[j] as number;
+    if (codes) codes[i] = t.quantized?.codes[j] as number;
+  }
+  return t.quantized && codes ? { values, quantized: { codes, scale: t.quantized.scale, min: t.quantized.min } } : { values };
 }
 
-/** TF depthwise filters [kh, kw, c, 1] → ONNX grouped-conv weights [c, 1, kh, kw]. */
-export function depthwiseFilterToOnnx(t: WeightTensor): { dims: number[]; data: Float32Array } {
+/** TF conv filters [kh, kw, cin, cout] → ONNX [cout, cin, kh, kw]. */
+export function convFilterToOnnx(t: WeightTensor): { dims: number[]; weight: StoredWeight } {
+  const [kh, kw, cin, cout] = t.shape as [number, number, number, number];
+  const weight = permute(t, t.values.length, (i) => {
+    const x = i % kw;
+    const y = Math.floor(i / kw) % kh;
+    const ci = Math.floor(i / (kw * kh)) % cin;
+    const o = Math.floor(i / (kw * kh * cin));
+    return ((y * kw + x) * cin + ci) * cout + o;
+  });
+  return { dims: [cout, cin, kh, kw], weight };
+}
+
+/** TF depthwise filters [kh, kw, c, m] → ONNX grouped-conv weights [c·m, 1, kh, kw]. */
+export function depthwiseFilterToOnnx(t: WeightTensor): { dims: number[]; weight: StoredWeight } {
   const [kh, kw, c, m] = t.shape as [number, number, number, number];
-  const data = new Float32Array(t.values.length);
-  for (let y = 0; y < kh; y++)
-    for (let x = 0; x < kw; x++)
-      for (let i = 0; i < c; i++)
-        for (let j = 0; j < m; j++) data[((i * m + j) * kh + y) * kw + x] = t.values[((y * kw + x) * c + i) * m + j] as number;
-  return { dims: [c * m, 1, kh, kw], data };
+  const weight = permute(t, t.values.length, (i) => {
+    const x = i % kw;
+    const y = Math.floor(i / kw) % kh;
+    const cm = Math.floor(i / (kw * kh));
+    const ci = Math.floor(cm / m);
+    const j = cm % m;
+    return ((y * kw + x) * c + ci) * m + j;
+  });
+  return { dims: [c * m, 1, kh, kw], weight };
 }
 
 /** Convolution (TF semantics: NHWC weights, "same"/"valid" padding), optional bias. */
@@ -67,8 +84,8 @@ export function conv(
   const f = convFilterToOnnx(filters);
   const [cout, , kh, kw] = f.dims as [number, number, number, number];
   const p = tfPadding([x.h, x.w], [kh, kw], stride, padding);
-  const inputs = [x.name, g.constant(`${base}_W`, f.dims, f.data)];
-  if (bias) inputs.push(g.constant(`${base}_B`, [cout], bias.values));
+  const inputs = [x.name, g.weight(`${base}_W`, f.dims, f.weight)];
+  if (bias) inputs.push(g.weight(`${base}_B`, [cout], bias));
   const name = g.node('Conv', inputs, { kernel_shape: [kh, kw], strides: [stride, stride], pads: p.pads }, 1, base);
   return { name, c: cout, h: p.h, w: p.w };
 }
@@ -80,7 +97,7 @@ export function depthwiseConv(g: GraphBuilder, x: Feature, filters: WeightTensor
   const p = tfPadding([x.h, x.w], [kh, kw], stride, padding);
   const name = g.node(
     'Conv',
-    [x.name, g.constant(`${base}_W`, f.dims, f.data)],
+    [x.name, g.weight(`${base}_W`, f.dims, f.weight)],
     { kernel_shape: [kh, kw], strides: [stride, stride], pads: p.pads, group: c },
     1,
     base,
@@ -89,8 +106,8 @@ export function depthwiseConv(g: GraphBuilder, x: Feature, filters: WeightTensor
 }
 
 /** A per-channel constant shaped [1, C, 1, 1] for broadcasting over NCHW. */
-export function channelConstant(g: GraphBuilder, base: string, values: Float32Array): string {
-  return g.constant(base, [1, values.length, 1, 1], values);
+export function channelConstant(g: GraphBuilder, base: string, w: StoredWeight): string {
+  return g.weight(base, [1, w.values.length, 1, 1], w);
 }
 
 /** Elementwise op keeping `x`'s shape. */

@@ -11,8 +11,8 @@ export const RECOGNITION_DIMENSION = 128;
 function convLayer(g: GraphBuilder, w: WeightMap, x: Feature, prefix: string, stride: number, relu: boolean, padding: 'same' | 'valid'): Feature {
   const base = prefix.replace(/\//g, '_');
   let y = conv(g, x, weight(w, `${prefix}/conv/filters`, 4), weight(w, `${prefix}/conv/bias`, 1), stride, padding, base);
-  y = mul(g, y, channelConstant(g, `${base}_scale_w`, weight(w, `${prefix}/scale/weights`, 1).values));
-  y = add(g, y, channelConstant(g, `${base}_scale_b`, weight(w, `${prefix}/scale/biases`, 1).values));
+  y = mul(g, y, channelConstant(g, `${base}_scale_w`, weight(w, `${prefix}/scale/weights`, 1)));
+  y = add(g, y, channelConstant(g, `${base}_scale_b`, weight(w, `${prefix}/scale/biases`, 1)));
   return relu ? unary(g, 'Relu', y) : y;
 }
 
@@ -46,8 +46,8 @@ function residualDown(g: GraphBuilder, w: WeightMap, x: Feature, prefix: string)
  * @example
  * const graph = recognitionGraph(decodeWeights(manifest, shards));
  */
-export function recognitionGraph(w: WeightMap): GraphSpec {
-  const g = new GraphBuilder('face-api face_recognition');
+export function recognitionGraph(w: WeightMap, options: { keepUint8?: boolean } = {}): GraphSpec {
+  const g = new GraphBuilder('face-api face_recognition', options);
   let x = imageInput(g, RECOGNITION_INPUT_SIZE, FACE_API_MEAN_RGB, 255);
   x = convLayer(g, w, x, 'conv32_down', 2, true, 'valid');
   x = { name: g.node('MaxPool', [x.name], { kernel_shape: [3, 3], strides: [2, 2] }), c: x.c, h: Math.floor((x.h - 3) / 2) + 1, w: Math.floor((x.w - 3) / 2) + 1 };
@@ -61,7 +61,7 @@ export function recognitionGraph(w: WeightMap): GraphSpec {
   x = residualDown(g, w, x, 'conv256_down_out');
   const mean = g.node('ReduceMean', [x.name], { axes: [2, 3], keepdims: 0 });
   const fc = weight(w, 'fc', 2);
-  const out = g.node('MatMul', [mean, g.constant('fc_W', fc.shape, fc.values)]);
+  const out = g.node('MatMul', [mean, g.weight('fc_W', fc.shape, fc)]);
   g.output(out, ['batch', RECOGNITION_DIMENSION], 'descriptor');
   return g.build();
 }

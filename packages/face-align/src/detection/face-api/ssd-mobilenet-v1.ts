@@ -11,7 +11,7 @@ const BN_EPSILON = 0.0010000000474974513;
 
 function pointwise(g: GraphBuilder, w: WeightMap, x: Feature, prefix: string, stride: number): Feature {
   const y = conv(g, x, weight(w, `${prefix}/weights`, 4), undefined, stride, 'same', prefix.replace(/\//g, '_'));
-  const biased = add(g, y, channelConstant(g, `${prefix}_bn_offset`, weight(w, `${prefix}/convolution_bn_offset`, 1).values));
+  const biased = add(g, y, channelConstant(g, `${prefix}_bn_offset`, weight(w, `${prefix}/convolution_bn_offset`, 1)));
   return clip(g, biased, 0, 6);
 }
 
@@ -22,10 +22,10 @@ function depthwise(g: GraphBuilder, w: WeightMap, x: Feature, idx: number, strid
     'BatchNormalization',
     [
       y.name,
-      g.constant(`dw${idx}_gamma`, [y.c], weight(w, `${p}/BatchNorm/gamma`, 1).values),
-      g.constant(`dw${idx}_beta`, [y.c], weight(w, `${p}/BatchNorm/beta`, 1).values),
-      g.constant(`dw${idx}_mean`, [y.c], weight(w, `${p}/BatchNorm/moving_mean`, 1).values),
-      g.constant(`dw${idx}_var`, [y.c], weight(w, `${p}/BatchNorm/moving_variance`, 1).values),
+      g.weight(`dw${idx}_gamma`, [y.c], weight(w, `${p}/BatchNorm/gamma`, 1)),
+      g.weight(`dw${idx}_beta`, [y.c], weight(w, `${p}/BatchNorm/beta`, 1)),
+      g.weight(`dw${idx}_mean`, [y.c], weight(w, `${p}/BatchNorm/moving_mean`, 1)),
+      g.weight(`dw${idx}_var`, [y.c], weight(w, `${p}/BatchNorm/moving_variance`, 1)),
     ],
     { epsilon: { float: BN_EPSILON } },
   );
@@ -54,8 +54,8 @@ function boxPredictor(g: GraphBuilder, w: WeightMap, x: Feature, idx: number): {
  * @example
  * const graph = ssdMobilenetV1Graph(decodeWeights(manifest, shards));
  */
-export function ssdMobilenetV1Graph(w: WeightMap): GraphSpec {
-  const g = new GraphBuilder('face-api ssd_mobilenetv1');
+export function ssdMobilenetV1Graph(w: WeightMap, options: { keepUint8?: boolean } = {}): GraphSpec {
+  const g = new GraphBuilder('face-api ssd_mobilenetv1', options);
   const input = g.input('image', ['batch', SSD_INPUT_SIZE, SSD_INPUT_SIZE, 3]);
   const scaled = g.node('Sub', [g.node('Div', [input, g.scalar('c127_5', 127.5)]), g.scalar('one', 1)]);
   let x: Feature = { name: g.node('Transpose', [scaled], { perm: [0, 3, 1, 2] }), c: 3, h: SSD_INPUT_SIZE, w: SSD_INPUT_SIZE };
