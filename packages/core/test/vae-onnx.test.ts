@@ -8,6 +8,7 @@ import {
   createRng,
   createSession,
   decodeLatents,
+  OnnxGraphBuilder,
   encodeLatents,
   readImage,
   tensorToImage,
@@ -83,5 +84,42 @@ describe('VAE through tiny ONNX models (onnxruntime-node)', () => {
     const bad: Tensor = { data: new Float32Array(3 * 9), shape: [1, 3, 3, 3] };
     await expect(decodeLatents(decoder, bad)).rejects.toMatchObject({ code: 'TENSOR_SHAPE_MISMATCH' });
     await expect(decodeLatents(decoder, bad)).rejects.toThrow(/tiny vae_decoder/);
+  });
+
+  it('tiles and edge-pads for a decoder whose signature fixes the input size (factor read from it)', async () => {
+    // latent_sample [1, 4, 8, 8] → nearest ×8 → first 3 channels → tanh → sample [1, 3, 64, 64]
+    const b = new OnnxGraphBuilder({ name: 'fixed_vae_decoder' });
+    const z = b.input('latent_sample', 'float32', [1, 4, 8, 8]);
+    const scales = b.initializer('scales', new Float32Array([1, 1, 8, 8]), [4]);
+    const [up] = b.node('Resize', [z, '', scales], ['up'], { mode: 'nearest' });
+    const starts = b.initializer('starts', new BigInt64Array([0n]), [1]);
+    const ends = b.initializer('ends', new BigInt64Array([3n]), [1]);
+    const axes = b.initializer('axes', new BigInt64Array([1n]), [1]);
+    const [rgb] = b.node('Slice', [up!, starts, ends, axes], ['rgb']);
+    b.node('Tanh', [rgb!], ['sample']);
+    b.output('sample', 'float32', [1, 3, 64, 64]);
+    const fixed = await createSession(b.toBytes(), { threads: 1, name: 'fixed vae_decoder' });
+    try {
+      const h = 5;
+      const w = 19; // 3 columns of 8-cell tiles, edge tiles padded up to 8 rows
+      const latents: Tensor = { data: new Float32Array(4 * h * w), shape: [1, 4, h, w] };
+      createRng(9).normal(latents.data as Float32Array);
+      const tiles: number[] = [];
+      const out = await decodeLatents(fixed, latents, { scalingFactor: 1, onProgress: (e) => tiles.push(e.tile) });
+      expect(out.shape).toEqual([1, 3, h * 8, w * 8]);
+      expect(tiles.length).toBeGreaterThanOrEqual(3);
+      const d = out.data as Float32Array;
+      const zd = latents.data as Float32Array;
+      let maxErr = 0;
+      for (let c = 0; c < 3; c++)
+        for (let y = 0; y < h * 8; y++)
+          for (let x = 0; x < w * 8; x++) {
+            const want = Math.tanh(zd[c * h * w + (y >> 3) * w + (x >> 3)]!);
+            maxErr = Math.max(maxErr, Math.abs(d[(c * h * 8 + y) * w * 8 + x]! - want));
+          }
+      expect(maxErr).toBeLessThan(1e-5);
+    } finally {
+      await fixed.dispose();
+    }
   });
 });
