@@ -11,6 +11,8 @@ import {
   createYuNetDetector,
   decodeRetinaFace,
   finishCandidates,
+  fiveFrom68,
+  nms,
   prepareInput,
   retinaFacePriors,
 } from '../src/index';
@@ -242,6 +244,35 @@ describe('shared pieces and bad input', () => {
     expect(faces).toHaveLength(1);
     expect(faces[0]!.box).toEqual([2, 2, 22, 22]);
     expect(faces[0]!.landmarks5[1]).toEqual([16, 6]);
+  });
+
+  it('fiveFrom68: eye centres from six points each, nose 30, mouth corners 48 and 54; typed errors', () => {
+    const pts = Array.from({ length: 68 }, (_, i) => [i, 2 * i] as [number, number]);
+    expect(fiveFrom68(pts)).toEqual([
+      [38.5, 77],
+      [44.5, 89],
+      [30, 60],
+      [48, 96],
+      [54, 108],
+    ]);
+    expect(() => fiveFrom68(pts.slice(1))).toThrow(expect.objectContaining({ code: 'INVALID_LANDMARKS', argument: 'landmarks' }));
+    const bad = pts.slice();
+    bad[40] = [Number.NaN, 1];
+    expect(() => fiveFrom68(bad)).toThrow(expect.objectContaining({ argument: 'landmarks[40]' }));
+  });
+
+  it('nms: greedy by score, ties by index, IoU strictly above the threshold suppresses', () => {
+    const boxes = [
+      [0, 0, 10, 10],
+      [0, 0, 10, 10],
+      [5, 0, 15, 10],
+      [20, 20, 30, 30],
+    ] as const;
+    expect(nms(boxes, [0.8, 0.8, 0.9, 0.1], { iouThreshold: 0.5, minScore: 0.05 })).toEqual([2, 0, 3]);
+    // IoU([0,0,10,10], [5,0,15,10]) = 1/3: kept at 1/3, suppressed below it.
+    expect(nms(boxes, [0.8, 0.1, 0.9, 0.1], { iouThreshold: 1 / 3, minScore: 0.5 })).toEqual([2, 0]);
+    expect(nms(boxes, [0.8, 0.1, 0.9, 0.1], { iouThreshold: 0.3, minScore: 0.5 })).toEqual([2]);
+    expect(nms(boxes, [0.8, 0.7, 0.9, 0.6], { iouThreshold: 0.5, minScore: 0, maxResults: 2 })).toEqual([2, 0]);
   });
 
   it('typed errors for bad models, options and images', async () => {

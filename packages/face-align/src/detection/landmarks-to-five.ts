@@ -1,4 +1,4 @@
-import { DiffmacError } from '@diffmac/core';
+import { invalidArgument } from '@diffmac/core';
 import type { FiveLandmarks, Point } from './types';
 
 /**
@@ -9,22 +9,21 @@ import type { FiveLandmarks, Point } from './types';
  * const five = fiveFrom68(landmarks68); // [leftEye, rightEye, nose, leftMouth, rightMouth]
  */
 export function fiveFrom68(points: readonly Point[]): FiveLandmarks {
-  if (!Array.isArray(points) || points.length !== 68) {
-    throw new DiffmacError('INVALID_LANDMARKS', `Expected 68 points for landmarks, received ${Array.isArray(points) ? points.length : typeof points}`, {
-      argument: 'landmarks',
-      expected: '68 points',
-      received: Array.isArray(points) ? `${points.length} points` : typeof points,
-    });
-  }
+  if (!Array.isArray(points) || points.length !== 68) invalidArgument('landmarks', '68 points (iBUG layout)', points, 'INVALID_LANDMARKS');
+  const p = (i: number): Point => {
+    const q = points[i];
+    if (!Array.isArray(q) || !Number.isFinite(q[0]) || !Number.isFinite(q[1])) invalidArgument(`landmarks[${i}]`, 'a finite [x, y] point', q, 'INVALID_LANDMARKS');
+    return [q[0], q[1]];
+  };
   const mean = (from: number): Point => {
     let x = 0;
     let y = 0;
     for (let i = from; i < from + 6; i++) {
-      x += (points[i] as Point)[0];
-      y += (points[i] as Point)[1];
+      const [px, py] = p(i);
+      x += px;
+      y += py;
     }
     return [x / 6, y / 6];
   };
-  const p = (i: number): Point => [(points[i] as Point)[0], (points[i] as Point)[1]];
   return [mean(36), mean(42), p(30), p(48), p(54)];
 }
