@@ -59,6 +59,7 @@ export type { FeatureStats } from './fid/frechet';
 export { readFidStats, FeatureStatsAccumulator, createFidExtractor, fidAgainst } from './fid/fid';
 export type { FeatureSumsState, FidExtractor, FidExtractorOptions } from './fid/fid';
 export { symmetricEigenLarge } from './math/symmetric-tridiagonal';
+export { symmetricEigenvalues, cholesky } from './math/symmetric-eigenvalues';
 export { getProtocol, listProtocols } from './protocols/protocols';
 export type { Protocol, ProtocolName } from './protocols/protocols';
 export { ScoreAccumulator } from './api/accumulator';

@@ -10,8 +10,10 @@ import {
   frechetDistance,
   parseNpz,
   readFidStats,
+  cholesky,
   sqrtmPsd,
   symmetricEigen,
+  symmetricEigenvalues,
   symmetricEigenLarge,
   traceSqrtProduct,
 } from '../src/index';
@@ -53,6 +55,36 @@ describe('matrix square root and eigen solvers (float64)', () => {
         expect(s).toBeCloseTo(m[i * n + j] as number, 9);
       }
     }
+  });
+  it('eigenvalues-only solver and Cholesky agree with Jacobi and reconstruct', () => {
+    const n = 15;
+    const m = psd(n, 5);
+    const jac = Array.from(symmetricEigen(m, n).values).sort((a, b) => a - b);
+    Array.from(symmetricEigenvalues(m, n)).forEach((v, i) => expect(v).toBeCloseTo(jac[i] as number, 9));
+    const l = cholesky(m, n)!;
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let k = 0; k < n; k++) s += (l[i * n + k] as number) * (l[j * n + k] as number);
+      expect(s).toBeCloseTo(m[i * n + j] as number, 9);
+    }
+    expect(cholesky(new Float64Array([1, 0, 0, 0]), 2)).toBeUndefined();
+  });
+  it('Tr sqrt(S1 S2) with singular covariances (fewer images than features) uses the PD one, or sqrtm when both are singular', () => {
+    expect(traceSqrtProduct(new Float64Array([4, 0, 0, 0]), new Float64Array([1, 0, 0, 9]), 2)).toBeCloseTo(2, 12);
+    const a = new Float64Array([4, 0, 0, 0, 0, 0, 0, 0, 1]);
+    const b = new Float64Array([1, 0, 0, 0, 9, 0, 0, 0, 0]);
+    expect(traceSqrtProduct(a, b, 3)).toBeCloseTo(2, 7);
+    // generic PD pair: all three routes agree
+    const s1 = psd(8, 11);
+    const s2 = psd(8, 12);
+    const viaSqrtm = (() => {
+      const r = sqrtmPsd(s1, 8);
+      const m = new Float64Array(64);
+      for (let i = 0; i < 8; i++) for (let j = 0; j < 8; j++) for (let k = 0; k < 8; k++) for (let q = 0; q < 8; q++) m[i * 8 + j] += (r[i * 8 + k] as number) * (s2[k * 8 + q] as number) * (r[q * 8 + j] as number);
+      return Array.from(symmetricEigen(m, 8).values).reduce((t, v) => t + Math.sqrt(Math.max(0, v)), 0);
+    })();
+    expect(traceSqrtProduct(s1, s2, 8)).toBeCloseTo(viaSqrtm, 9);
+    expect(traceSqrtProduct(s2, s1, 8)).toBeCloseTo(viaSqrtm, 9);
   });
   it('Tr sqrt(S1 S2) matches the closed form for commuting (co-diagonal) matrices', () => {
     expect(traceSqrtProduct(new Float64Array([4, 0, 0, 1]), new Float64Array([1, 0, 0, 9]), 2)).toBeCloseTo(5, 12);
