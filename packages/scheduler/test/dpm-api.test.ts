@@ -46,6 +46,38 @@ describe('registry and round trips', () => {
   });
 });
 
+describe('allocation-free stepping (options.out)', () => {
+  for (const [name, extra] of [
+    ['DPMSolverMultistepScheduler', { solver_order: 3, algorithm_type: 'sde-dpmsolver++' }],
+    ['DPMSolverSinglestepScheduler', { solver_order: 3 }],
+    ['UniPCMultistepScheduler', { solver_order: 3 }],
+    ['DEISMultistepScheduler', { solver_order: 3 }],
+  ] as const) {
+    it(`${name}: ping-ponging two out buffers gives the same rollout as fresh arrays`, () => {
+      const roll = (pingPong: boolean): Float32Array => {
+        const s = createScheduler(name, { ...SD, ...extra });
+        s.setTimesteps(9);
+        const rng = createRng(4);
+        const bufs = [new Float32Array(32), new Float32Array(32)];
+        let x: Float32Array = Float32Array.from({ length: 32 }, (_, k) => Math.sin(k));
+        Array.from(s.timesteps).forEach((t, i) => {
+          const mo = Float32Array.from(x, (v) => 0.5 * Math.tanh(v) + t / 1e5);
+          x = s.step(mo, t, x, pingPong ? { rng, out: bufs[i % 2] } : { rng }).prevSample;
+        });
+        return Float32Array.from(x);
+      };
+      expect(roll(true)).toEqual(roll(false));
+    });
+  }
+
+  it('rejects an out buffer that overlaps the sample', () => {
+    const s = createScheduler('UniPCMultistepScheduler', SD);
+    s.setTimesteps(5);
+    const x = new Float32Array(8);
+    expect(() => s.step(new Float32Array(8), s.timesteps[0]!, x, { out: x })).toThrow(expect.objectContaining({ argument: 'options.out' }));
+  });
+});
+
 describe('schedules', () => {
   it('lambda_min_clipped removes the noisiest timesteps (squaredcos_cap_v2)', () => {
     const cfg = { beta_schedule: 'squaredcos_cap_v2', lambda_min_clipped: -5.1 };

@@ -59,7 +59,6 @@ export class DEISMultistepScheduler extends BaseScheduler {
   }
 
   step(modelOutput: Float32Array, t: number, sample: Float32Array, options: StepOptions = {}): StepResult {
-    void options;
     this.checkStepInputs(modelOutput, t, sample);
     const i = this.resolveStepIndex(t);
     const sigmas = this.sigmas as Float32Array;
@@ -80,7 +79,7 @@ export class DEISMultistepScheduler extends BaseScheduler {
     if (this.history.length > this.solverOrder) this.history.length = this.solverOrder;
 
     deisCoefficientsInto(this.coeffs, order, sigmas[i + 1]!, sigmas[i]!, sigmas[i - 1] ?? 0, sigmas[i - 2] ?? 0, this.work);
-    const prev = new Float32Array(sample.length);
+    const prev = this.outputBuffer('prev', sample.length, options, [sample, modelOutput]);
     combineInto(prev, this.coeffs, sample, this.history[0]!, order > 1 ? this.history[1] : undefined, order > 2 ? this.history[2] : undefined);
     if (this.lowerOrderNums < this.solverOrder) this.lowerOrderNums++;
     this.stepIndex = i + 1;

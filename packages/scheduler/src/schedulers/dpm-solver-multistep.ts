@@ -183,7 +183,7 @@ export class DPMSolverMultistepScheduler extends BaseScheduler {
       options.rng.normal(noise);
     }
     dpmSolverMultistepCoefficientsInto(this.coeffs, order, this.algorithm, this.solverType, sigmas[i + 1]!, sigmas[i]!, sigmas[i - 1] ?? 0, sigmas[i - 2] ?? 0, this.work);
-    const prev = new Float32Array(sample.length);
+    const prev = this.outputBuffer('prev', sample.length, options, [sample, modelOutput]);
     combineInto(prev, this.coeffs, sample, this.history[0]!, order > 1 ? this.history[1] : undefined, order > 2 ? this.history[2] : undefined, noise);
     if (this.lowerOrderNums < this.solverOrder) this.lowerOrderNums++;
     this.stepIndex = i + 1;

@@ -34,6 +34,7 @@ export class DPMSolverSinglestepScheduler extends BaseScheduler {
   private anchor: Float32Array | undefined;
   private orderList: number[] = [];
   private ring = 0;
+  private anchorFlip = 0;
   private readonly coeffs = new Float64Array(5);
   private readonly work = new Float64Array(12);
 
@@ -128,9 +129,14 @@ export class DPMSolverSinglestepScheduler extends BaseScheduler {
     let order = this.orderList[i] ?? 1;
     // img2img can start mid-pattern: fall back while the history is too short.
     while (order > this.history.length) order--;
-    if (order === 1) this.anchor = sample;
+    if (order === 1) {
+      // keep a copy: the caller may reuse the sample's buffer (e.g. as the next options.out)
+      const anchor = this.workBuffer(`anchor${this.anchorFlip++ % 2}`, sample.length);
+      anchor.set(sample);
+      this.anchor = anchor;
+    }
     dpmSolverSinglestepCoefficientsInto(this.coeffs, order as 1 | 2 | 3, this.algorithm, this.solverType, sigmas[i + 1]!, sigmas[i]!, sigmas[i - 1] ?? 0, sigmas[i - 2] ?? 0, this.work);
-    const prev = new Float32Array(sample.length);
+    const prev = this.outputBuffer('prev', sample.length, options, [sample, modelOutput]);
     const h = this.history;
     combineInto(prev, this.coeffs, this.anchor as Float32Array, h[0]!, order > 1 ? h[1] : undefined, order > 2 ? h[2] : undefined, noise);
     this.stepIndex = i + 1;

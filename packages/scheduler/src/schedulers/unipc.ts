@@ -99,7 +99,6 @@ export class UniPCMultistepScheduler extends BaseScheduler {
   }
 
   step(modelOutput: Float32Array, t: number, sample: Float32Array, options: StepOptions = {}): StepResult {
-    void options;
     this.checkStepInputs(modelOutput, t, sample);
     const i = this.resolveStepIndex(t);
     const sigmas = this.sigmas as Float32Array;
@@ -122,10 +121,15 @@ export class UniPCMultistepScheduler extends BaseScheduler {
     if (this.history.length > this.solverOrder) this.history.length = this.solverOrder;
     const order = uniPCOrder(i, N, this.lowerOrderNums, this.solverOrder, configBoolean(this.config, 'lower_order_final'));
     this.thisOrder = order;
+    if (x === sample) {
+      // keep a copy: the caller may reuse the sample's buffer (e.g. as the next options.out)
+      x = this.workBuffer(`corrected${this.corrected++ % 2}`, sample.length);
+      x.set(sample);
+    }
     this.lastSample = x;
     for (let k = 0; k < order; k++) this.sigmaHist[k] = sigmas[i - k]!;
     uniPCCoefficientsInto(this.coeffs, 'predictor', order, sigmas[i + 1]!, this.sigmaHist, this.solverType, this.predictX0, this.work);
-    const prev = new Float32Array(sample.length);
+    const prev = this.outputBuffer('prev', sample.length, options, [sample, modelOutput]);
     const h = this.history;
     combineInto(prev, this.coeffs, x, h[0]!, order > 1 ? h[1] : undefined, order > 2 ? h[2] : undefined);
     if (this.lowerOrderNums < this.solverOrder) this.lowerOrderNums++;
