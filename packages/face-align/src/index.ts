@@ -27,7 +27,7 @@ export { prepareInput, type InputRecipe, type PreparedInput } from './detection/
 export { decodeRetinaFace, retinaFacePriors, RETINAFACE_CONFIG, type RetinaFacePriorConfig } from './detection/decoders/retinaface';
 export { decodeScrfd, SCRFD_STRIDES } from './detection/decoders/scrfd';
 export { decodeYuNet, YUNET_STRIDES } from './detection/decoders/yunet';
-export { applyAffine, assertAffine, composeAffine, invertAffine, scaleAffine, type AffineMatrix } from './geometry/affine';
+export { applyAffine, assertAffine, composeAffine, invertAffine, scaleAffine, toAffine, type AffineInput, type AffineMatrix } from './geometry/affine';
 export { ffhqTemplate, ffhqTemplateWithSize, type FaceTemplate, type TemplateOptions } from './geometry/template';
 export { estimateSimilarity, estimateSimilarityWithInliers, type SimilarityEstimate, type SimilarityOptions } from './geometry/estimate-similarity';
 export { warpAffine, type WarpAffineOptions } from './warp/warp-affine';

@@ -73,3 +73,13 @@ describe('affine helpers and templates', () => {
     expect(t.points[0][1]).toBeCloseTo(239.94708 + 128, 9);
   });
 });
+
+describe('matrices in either layout', () => {
+  it('nested 2x3 and typed arrays are accepted wherever a matrix is', async () => {
+    const { toAffine } = await import('../src/geometry/affine');
+    expect(toAffine([[1, 2, 3], [4, 5, 6]])).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(toAffine(Float64Array.from([1, 0, 2, 0, 1, 3]))).toEqual([1, 0, 2, 0, 1, 3]);
+    expect(invertAffine([[2, 0, 10], [0, 2, 20]])).toEqual([0.5, -0, -5, -0, 0.5, -10]);
+    expect(() => toAffine([[1, 2], [3, 4]] as never)).toThrow(DiffmacError);
+  });
+});

@@ -7,6 +7,34 @@ import type { Point } from '../detection/types';
  */
 export type AffineMatrix = readonly [a: number, b: number, tx: number, c: number, d: number, ty: number];
 
+/**
+ * What functions taking a matrix accept: the flat 6-number form (array or typed array), or
+ * OpenCV / numpy's nested 2×3 form `[[a, b, tx], [c, d, ty]]`.
+ */
+export type AffineInput = AffineMatrix | ArrayLike<number> | readonly [ArrayLike<number>, ArrayLike<number>];
+
+/**
+ * Normalise a matrix to the flat {@link AffineMatrix} form, checking it; throws `INVALID_MATRIX`
+ * naming `argument`.
+ *
+ * @example
+ * toAffine([[1, 0, 5], [0, 1, 7]]); // [1, 0, 5, 0, 1, 7]
+ */
+export function toAffine(m: AffineInput, argument = 'matrix'): AffineMatrix {
+  const arr = m as ArrayLike<unknown> | null | undefined;
+  if (arr !== null && arr !== undefined && typeof arr === 'object' && arr.length === 2) {
+    const r0 = arr[0] as ArrayLike<unknown> | undefined, r1 = arr[1] as ArrayLike<unknown> | undefined;
+    if (r0 && r1 && typeof r0 === 'object' && typeof r1 === 'object' && r0.length === 3 && r1.length === 3) {
+      const flat = [r0[0], r0[1], r0[2], r1[0], r1[1], r1[2]];
+      assertAffine(flat, argument);
+      return flat;
+    }
+  }
+  assertAffine(m, argument);
+  const a = m as ArrayLike<number>;
+  return [a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!];
+}
+
 /** Check that `m` is six finite numbers; throws `INVALID_MATRIX` naming `argument`. */
 export function assertAffine(m: unknown, argument = 'matrix'): asserts m is AffineMatrix {
   const arr = m as ArrayLike<unknown> | null | undefined;
@@ -28,9 +56,8 @@ export function assertAffine(m: unknown, argument = 'matrix'): asserts m is Affi
  * @example
  * invertAffine([2, 0, 10, 0, 2, 20]); // [0.5, 0, -5, 0, 0.5, -10]
  */
-export function invertAffine(m: AffineMatrix): AffineMatrix {
-  assertAffine(m);
-  const [a, b, tx, c, d, ty] = m;
+export function invertAffine(matrix: AffineInput): AffineMatrix {
+  const [a, b, tx, c, d, ty] = toAffine(matrix);
   let det = a * d - b * c;
   if (det === 0 || !Number.isFinite(1 / det)) {
     throw new DiffmacError('SINGULAR_MATRIX', `Expected an invertible affine matrix for matrix, received determinant ${describeValue(det)}`, {
@@ -55,11 +82,9 @@ export function invertAffine(m: AffineMatrix): AffineMatrix {
  * @example
  * composeAffine([1, 0, 5, 0, 1, 0], [2, 0, 0, 0, 2, 0]); // x -> 2(x + 5): [2, 0, 10, 0, 2, 0]
  */
-export function composeAffine(first: AffineMatrix, second: AffineMatrix): AffineMatrix {
-  assertAffine(first, 'first');
-  assertAffine(second, 'second');
-  const [a1, b1, t1, c1, d1, u1] = first;
-  const [a2, b2, t2, c2, d2, u2] = second;
+export function composeAffine(first: AffineInput, second: AffineInput): AffineMatrix {
+  const [a1, b1, t1, c1, d1, u1] = toAffine(first, 'first');
+  const [a2, b2, t2, c2, d2, u2] = toAffine(second, 'second');
   return [a2 * a1 + b2 * c1, a2 * b1 + b2 * d1, a2 * t1 + b2 * u1 + t2, c2 * a1 + d2 * c1, c2 * b1 + d2 * d1, c2 * t1 + d2 * u1 + u2];
 }
 
@@ -69,9 +94,8 @@ export function composeAffine(first: AffineMatrix, second: AffineMatrix): Affine
  * @example
  * applyAffine([2, 0, 1, 0, 2, 1], [[1, 1]]); // [[3, 3]]
  */
-export function applyAffine(m: AffineMatrix, points: readonly Point[]): [number, number][] {
-  assertAffine(m);
-  const [a, b, tx, c, d, ty] = m;
+export function applyAffine(matrix: AffineInput, points: readonly Point[]): [number, number][] {
+  const [a, b, tx, c, d, ty] = toAffine(matrix);
   return points.map(([x, y]) => [a * x + b * y + tx, c * x + d * y + ty]);
 }
 
@@ -82,7 +106,6 @@ export function applyAffine(m: AffineMatrix, points: readonly Point[]): [number,
  * @example
  * scaleAffine([1, 0, 3, 0, 1, 4], 2); // [2, 0, 6, 0, 2, 8]
  */
-export function scaleAffine(m: AffineMatrix, factor: number): AffineMatrix {
-  assertAffine(m);
-  return m.map((v) => v * factor) as unknown as AffineMatrix;
+export function scaleAffine(matrix: AffineInput, factor: number): AffineMatrix {
+  return toAffine(matrix).map((v) => v * factor) as unknown as AffineMatrix;
 }

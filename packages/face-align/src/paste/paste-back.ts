@@ -1,5 +1,5 @@
 import { invalidArgument, type ColorImage } from '@diffmac/core';
-import { assertAffine, invertAffine, type AffineMatrix } from '../geometry/affine';
+import { invertAffine, toAffine, type AffineInput, type AffineMatrix } from '../geometry/affine';
 import { erodePlane } from '../filters/erode';
 import { gaussianBlurPlane } from '../filters/gaussian-blur';
 import { assertColorImage } from '../image/assert-color-image';
@@ -11,8 +11,8 @@ import { warpBilinear, warpOnes, type Window } from '../warp/warp-kernel';
 export interface PasteFace {
   /** The restored face crop (uint8, or float in 0–1), the size of the aligned crop. */
   restored: ColorImage;
-  /** The photo → crop affine that produced the aligned crop (not its inverse). */
-  matrix: AffineMatrix;
+  /** The photo → crop affine that produced the aligned crop (not its inverse); flat or nested 2×3. */
+  matrix: AffineInput;
   /**
    * Optional soft mask in crop space (restored.width × restored.height values in 0–1), e.g. from
    * face parsing; it is warped back and combined with the square soft mask by minimum, as
@@ -81,7 +81,7 @@ export function pasteBackDetailed(photo: ColorImage, faces: readonly PasteFace[]
   faces.forEach((f, i) => {
     if (f === null || typeof f !== 'object') invalidArgument(`faces[${i}]`, 'an object { restored, matrix }', f, 'INVALID_FACES');
     assertColorImage(f.restored, `faces[${i}].restored`);
-    assertAffine(f.matrix, `faces[${i}].matrix`);
+    toAffine(f.matrix, `faces[${i}].matrix`);
     if (f.mask !== undefined && (!(f.mask instanceof Float32Array) || f.mask.length !== f.restored.width * f.restored.height)) {
       invalidArgument(`faces[${i}].mask`, `a Float32Array of ${f.restored.width * f.restored.height} values (crop size)`, f.mask, 'INVALID_MASK');
     }

@@ -1,5 +1,5 @@
 import { DiffmacError, describeValue, invalidArgument, type ColorImage } from '@diffmac/core';
-import { assertAffine, invertAffine, type AffineMatrix } from '../geometry/affine';
+import { invertAffine, toAffine, type AffineInput } from '../geometry/affine';
 import { assertColorImage } from '../image/assert-color-image';
 import { assertBorderMode, type BorderMode } from './border';
 import { warpBilinear } from './warp-kernel';
@@ -22,7 +22,7 @@ export interface WarpAffineOptions {
 }
 
 /**
- * Warp an image by a 2×3 affine `matrix` (input → output) with bilinear interpolation, bit-exact to
+ * Warp an image by a 2×3 affine `matrix` (input → output; flat `[a, b, tx, c, d, ty]` or nested 2×3) with bilinear interpolation, bit-exact to
  * OpenCV's `cv2.warpAffine(img, M, (width, height), borderMode=..., borderValue=...)` on uint8
  * images (1/32-pixel fixed-point coordinates and 15-bit weights); float images use the same
  * coordinates with float32 weights and sums. Returns a new image with the input's channels and type.
@@ -30,9 +30,9 @@ export interface WarpAffineOptions {
  * @example
  * const crop = warpAffine(photo, matrix, { width: 512, height: 512, borderValue: [132, 133, 135] });
  */
-export function warpAffine(image: ColorImage, matrix: AffineMatrix, options: WarpAffineOptions): ColorImage {
+export function warpAffine(image: ColorImage, matrix: AffineInput, options: WarpAffineOptions): ColorImage {
   assertColorImage(image, 'image');
-  assertAffine(matrix, 'matrix');
+  const m = toAffine(matrix, 'matrix');
   if (options === null || typeof options !== 'object') invalidArgument('options', 'an object { width, height }', options, 'INVALID_OPTIONS');
   const { width, height } = options;
   if (!Number.isInteger(width) || width < 1) invalidArgument('options.width', 'a positive integer', width, 'INVALID_SIZE');
@@ -41,7 +41,7 @@ export function warpAffine(image: ColorImage, matrix: AffineMatrix, options: War
   assertBorderMode(border, 'options.border');
   const cn = image.channels;
   const borderValue = resolveBorderValue(options.borderValue, cn, image.data instanceof Uint8Array);
-  const inverse = options.inverseMap ? matrix : invertAffine(matrix);
+  const inverse = options.inverseMap ? m : invertAffine(m);
   const data = image.data instanceof Uint8Array ? new Uint8Array(width * height * cn) : new Float32Array(width * height * cn);
   warpBilinear(image, inverse, data, { x: 0, y: 0, width, height }, border, borderValue);
   return { width, height, channels: cn, data };
