@@ -149,6 +149,13 @@ describe('image ↔ tensor', () => {
     const back = tensorToImage(t, { channelOrder: 'bgr', layout: 'nhwc', depth: 8 });
     expect(Array.from(back.data)).toEqual(Array.from(img.data));
 
+    const rgba: RasterImage = { width: 2, height: 1, channels: 4, data: new Uint8Array([255, 0, 51, 7, 0, 255, 102, 9]) };
+    const planarBgr = imageToTensor(rgba, { channelOrder: 'bgr', channels: 'rgb' });
+    expect(planarBgr.shape).toEqual([1, 3, 1, 2]);
+    expect(Array.from(planarBgr.data as Float32Array).map((v) => Math.round(v * 255))).toEqual([51, 102, 0, 255, 255, 0]);
+    const keepAlpha = imageToTensor(rgba);
+    expect(Array.from(keepAlpha.data as Float32Array).map((v) => Math.round(v * 255))).toEqual([255, 0, 0, 255, 51, 102, 7, 9]);
+
     const grey: RasterImage = { width: 1, height: 1, channels: 2, data: new Uint16Array([65535, 0]) };
     const g = imageToTensor(grey, { channels: 'rgb' });
     expect(g.shape).toEqual([1, 3, 1, 1]);

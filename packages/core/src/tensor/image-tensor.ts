@@ -83,10 +83,20 @@ export function imagesToTensor(images: readonly RasterImage[], options: ImageToT
     const table = src instanceof Float32Array ? undefined : lookup(d, m, offset);
     const c = img.channels;
     const grey = c <= 2;
+    // Source channel of each output channel (grey expands to all three colour channels).
+    const sks: number[] = [];
     for (let k = 0; k < outC; k++) {
-      // Source channel for output channel k (grey expands to all three colour channels).
       let sk = grey && k < 3 && toRgb ? 0 : k;
       if (bgr && k < 3) sk = grey ? 0 : 2 - k;
+      sks.push(sk);
+    }
+    if (planar && outC === 3 && table !== undefined) {
+      // The common case in one pass over the pixels (about twice as fast as three strided passes).
+      lutPlanar3(out, b * 3 * plane, plane, src as Uint8Array | Uint16Array, c, sks[0]!, sks[1]!, sks[2]!, table);
+      return;
+    }
+    for (let k = 0; k < outC; k++) {
+      const sk = sks[k]!;
       const start = planar ? (b * outC + k) * plane : b * plane * outC + k;
       const step = planar ? 1 : outC;
       if (src instanceof Float32Array) strideF32(out, start, step, src, sk, c, plane, d, m, offset);
@@ -193,6 +203,18 @@ function lookup(d: number, m: number, o: number): Float32Array {
 }
 function strideLut(out: Float32Array, start: number, step: number, src: Uint8Array | Uint16Array, sk: number, c: number, n: number, table: Float32Array): void {
   for (let p = 0, i = sk, o = start; p < n; p++, i += c, o += step) out[o] = table[src[i]!]!;
+}
+function lutPlanar3(
+  out: Float32Array, base: number, n: number, src: Uint8Array | Uint16Array, c: number, s0: number, s1: number, s2: number, table: Float32Array,
+): void {
+  const r = base;
+  const g = base + n;
+  const b = base + 2 * n;
+  for (let p = 0, i = 0; p < n; p++, i += c) {
+    out[r + p] = table[src[i + s0]!]!;
+    out[g + p] = table[src[i + s1]!]!;
+    out[b + p] = table[src[i + s2]!]!;
+  }
 }
 function strideF32(out: Float32Array, start: number, step: number, src: Float32Array, sk: number, c: number, n: number, d: number, m: number, b: number): void {
   for (let p = 0, i = sk, o = start; p < n; p++, i += c, o += step) out[o] = Math.fround(src[i]! / d) * m + b;
