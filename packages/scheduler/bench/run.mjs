@@ -21,11 +21,13 @@ try {
   }
   const fmt = (v) => (v === undefined ? '–' : v < 0.1 ? v.toFixed(3) : v.toFixed(2));
   console.log(`Node ${js.node}; Python side: ${py.impl}${py.torch ? `, torch ${py.torch}, ${py.threads} thread(s)` : ''}\n`);
-  console.log('| scheduler | torch (diffusers step) ms/step | @diffmac class ms/step | speed-up |');
-  console.log('| --- | ---: | ---: | ---: |');
+  const ratio = (ref, ms) => (ref === undefined || ms === undefined ? '–' : `${(ref / ms).toFixed(1)}×`);
+  console.log('| scheduler | torch (diffusers step) ms/step | @diffmac class ms/step | speed-up | with `options.out` ms/step | speed-up |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
   for (const [name, ms] of Object.entries(js.ms_per_step)) {
     const ref = py.ms_per_step[name];
-    console.log(`| ${name} | ${fmt(ref)} | ${fmt(ms)} | ${ref === undefined ? '–' : `${(ref / ms).toFixed(1)}×`} |`);
+    const out = js.out_ms_per_step?.[name];
+    console.log(`| ${name} | ${fmt(ref)} | ${fmt(ms)} | ${ratio(ref, ms)} | ${fmt(out)} | ${ratio(ref, out)} |`);
   }
   console.log('\n| functional sampler | ms/step (sampler only, free denoiser) |');
   console.log('| --- | ---: |');

@@ -39,7 +39,7 @@ function fastest(a: number[]): number {
   return Math.min(...a);
 }
 
-function timeClass(create: () => Scheduler, steps: number, repeats: number): number {
+function timeClass(create: () => Scheduler, steps: number, repeats: number, useOut: boolean): number {
   const rng = createRng(0);
   const x0 = new Float32Array(SHAPE);
   rng.normal(x0);
@@ -51,12 +51,20 @@ function timeClass(create: () => Scheduler, steps: number, repeats: number): num
   for (let r = 0; r < repeats + 3; r++) {
     const s = create();
     s.setTimesteps(steps);
-    let x: Float32Array = x0;
+    let x: Float32Array = Float32Array.from(x0);
     const ts = Array.from(s.timesteps);
+    const bufs = [new Float32Array(SHAPE), new Float32Array(SHAPE)];
+    const scaled = new Float32Array(SHAPE);
     const t0 = performance.now();
+    let k = 0;
     for (const t of ts) {
-      s.scaleModelInput(x, t);
-      x = s.step(mo, t, x, { rng, eta: 0 }).prevSample;
+      if (useOut) {
+        s.scaleModelInput(x, t, scaled);
+        x = s.step(mo, t, x, { rng, eta: 0, out: bufs[k++ % 2] }).prevSample;
+      } else {
+        s.scaleModelInput(x, t);
+        x = s.step(mo, t, x, { rng, eta: 0 }).prevSample;
+      }
     }
     const dt = performance.now() - t0;
     calls = ts.length;
@@ -100,13 +108,16 @@ async function main(): Promise<void> {
   const steps = Number(process.env.BENCH_STEPS ?? 25);
   const repeats = Number(process.env.BENCH_REPEATS ?? 15);
   const classes: Record<string, number> = {};
+  const classesOut: Record<string, number> = {};
   const only = process.env.BENCH_ONLY ?? '';
   for (const v of VARIANTS) {
     if (only && !v.name.includes(only)) continue;
     const entry = SAMPLERS.find((s) => s.className === v.className);
     if (!entry) continue;
-    classes[v.name] = timeClass(() => entry.create(resolveConfig(v.className, { ...SD, ...v.config })), steps, repeats);
-    process.stderr.write(`${v.name}: ${classes[v.name]!.toFixed(3)} ms/step\n`);
+    const create = (): Scheduler => entry.create(resolveConfig(v.className, { ...SD, ...v.config }));
+    classes[v.name] = timeClass(create, steps, repeats, false);
+    classesOut[v.name] = timeClass(create, steps, repeats, true);
+    process.stderr.write(`${v.name}: ${classes[v.name]!.toFixed(3)} ms/step, ${classesOut[v.name]!.toFixed(3)} with options.out\n`);
   }
   const functional: Record<string, number> = {};
   for (const f of FUNCTIONAL_SAMPLERS) {
@@ -114,7 +125,7 @@ async function main(): Promise<void> {
     functional[f.name] = await timeFunctional(f.run, f.name, steps, repeats);
     process.stderr.write(`functional ${f.name}: ${functional[f.name]!.toFixed(3)} ms/step\n`);
   }
-  process.stdout.write(JSON.stringify({ node: process.version, ms_per_step: classes, functional_ms_per_step: functional }));
+  process.stdout.write(JSON.stringify({ node: process.version, ms_per_step: classes, out_ms_per_step: classesOut, functional_ms_per_step: functional }));
 }
 
 void main();
