@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   DiffmacError,
@@ -121,4 +122,22 @@ describe('identity metrics over the embedder interface', () => {
     const err = await m.score(solid(1, 2, 3)).catch((e: unknown) => e);
     expect((err as DiffmacError).code).toBe('MISSING_REFERENCE');
   });
+});
+
+describe('vqfr protocol against the steps of VQFR calculate_psnr_ssim.py (numpy fixture)', () => {
+  const fixture = JSON.parse(readFileSync(new URL('./fixtures/vqfr-correction.json', import.meta.url), 'utf8')) as {
+    pairs: { img: string; img2: string; psnr: number; ssim: number; psnr_y: number; ssim_y: number }[];
+  };
+  for (const p of fixture.pairs) {
+    it(p.img, async () => {
+      const img = await readPng(p.img);
+      const gt = await readPng(p.img2);
+      const score = async (name: string) => (await createMetric(name, { protocol: 'vqfr' })).score(img, gt);
+      // numpy reduces float32 statistics pairwise in float32; we sum in float64 and round: agreement to ~1e-6 dB
+      expect(Math.abs((await score('psnr')) - p.psnr)).toBeLessThan(1e-5);
+      expect(Math.abs((await score('ssim')) - p.ssim)).toBeLessThan(1e-7);
+      expect(Math.abs((await score('psnr-y')) - p.psnr_y)).toBeLessThan(1e-5);
+      expect(Math.abs((await score('ssim-y')) - p.ssim_y)).toBeLessThan(1e-7);
+    });
+  }
 });
