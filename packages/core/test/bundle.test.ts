@@ -285,6 +285,14 @@ describe('bad bundles', () => {
   });
 });
 
+describe('abort', () => {
+  it('an aborted signal stops validation', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(loadBundle(tiny, { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
+
 describe('hub ids', () => {
   it('without the network and without a cached copy, says exactly which files to place where', async () => {
     const cacheDir = join(work, 'hub-cache');
@@ -312,6 +320,12 @@ describe('hub ids', () => {
     expect(urls).toHaveLength(13);
     const offline = await loadBundle('someone/tiny', { cacheDir });
     expect(offline.root).toBe(join(cacheDir, 'someone', 'tiny'));
+    // A stale cached file: offline it fails its digest; online only that file is fetched again.
+    await writeFile(join(cacheDir, 'someone', 'tiny', 'mib', 'model.onnx'), new Uint8Array([9, 9, 9]));
+    expect((await failure('someone/tiny', { cacheDir })).code).toBe('BUNDLE_DIGEST_MISMATCH');
+    const before = urls.length;
+    await loadBundle('someone/tiny', { cacheDir, allowNetwork: true, fetch });
+    expect(urls.slice(before)).toEqual(['https://huggingface.co/someone/tiny/resolve/main/mib/model.onnx']);
     const missing = await loadBundle('someone/missing', { cacheDir, allowNetwork: true, fetch }).catch((e: DiffmacError) => e);
     expect((missing as DiffmacError).code).toBe('BUNDLE_DOWNLOAD_FAILED');
   });

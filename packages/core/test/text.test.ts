@@ -41,6 +41,12 @@ describe('encodePrompt', () => {
     const b = await encodePrompt(bundle, 'a photo', { session, maxLength: 8 });
     expect(Array.from(a.inputIds.data as Int32Array).slice(0, 4)).toEqual(Array.from(b.inputIds.data as Int32Array).slice(0, 4));
     expect(b.hiddenStates.shape).toEqual([1, 8, 32]);
+    // Too long: truncated to maxLength keeping the end token, as CLIP's Python tokenizer does.
+    const long = await encodePrompt(bundle, 'a photo of a face with eyes and hair and skin', { session, maxLength: 6 });
+    expect(Array.from(long.inputIds.data as Int32Array)).toHaveLength(6);
+    expect((long.inputIds.data as Int32Array)[0]).toBe(tinyTokenizerSpecial.bos);
+    expect((long.inputIds.data as Int32Array)[5]).toBe(tinyTokenizerSpecial.eos);
+    expect((long.inputIds.data as Int32Array)[4]).not.toBe(tinyTokenizerSpecial.eos);
     const unk = await encodePrompt(bundle, 'zebra', { session });
     expect((unk.inputIds.data as Int32Array)[1]).toBe(tinyTokenizerSpecial.unk);
     await session.dispose();

@@ -61,13 +61,24 @@ export async function encodePrompt(bundle: ModelBundle, prompts: string | readon
   const tokenizer = await transformers.AutoTokenizer.from_pretrained(tokenizerComponent.path, { local_files_only: true });
   const configured = Number((tokenizer as unknown as { model_max_length?: number }).model_max_length);
   const maxLength = options.maxLength ?? (Number.isInteger(configured) && configured > 0 ? Math.min(configured, 77) : 77);
-  const encoded = tokenizer(list, { padding: 'max_length', max_length: maxLength, truncation: true });
-  const ids = encoded.input_ids as { data: BigInt64Array; dims: number[] };
+  // Truncate as Python's tokenizers do for CLIP: keep the end token, then pad to maxLength.
+  const eos = tokenizer.eos_token_id;
+  const pad = Number.isInteger(tokenizer.pad_token_id) ? tokenizer.pad_token_id : eos;
+  const flat = new Array<number>(list.length * maxLength);
+  list.forEach((prompt, row) => {
+    let ids = tokenizer.encode(prompt);
+    if (ids.length > maxLength) {
+      const endsWithEos = Number.isInteger(eos) && ids[ids.length - 1] === eos;
+      ids = endsWithEos ? [...ids.slice(0, maxLength - 1), eos] : ids.slice(0, maxLength);
+    }
+    for (let i = 0; i < maxLength; i++) flat[row * maxLength + i] = i < ids.length ? ids[i]! : pad;
+  });
   const idsInput = encoderComponent.inputs.find((i) => i.name === 'input_ids');
+  const shape = [list.length, maxLength];
   const inputIds: Tensor =
     idsInput?.dtype === 'int64'
-      ? { data: BigInt64Array.from(ids.data), shape: [...ids.dims], dtype: 'int64' }
-      : { data: Int32Array.from(ids.data, (v) => Number(v)), shape: [...ids.dims], dtype: 'int32' };
+      ? { data: BigInt64Array.from(flat, (v) => BigInt(v)), shape, dtype: 'int64' }
+      : { data: Int32Array.from(flat), shape, dtype: 'int32' };
   const session = options.session ?? (await bundle.createSession(encoderComponent.name));
   try {
     const out = await session.run({ input_ids: inputIds }, options.signal ? { signal: options.signal } : {});
