@@ -1,6 +1,11 @@
 import { DiffmacError, describeValue, type ColorImage } from '@diffmac/core';
 
-/** Printable shape of an image, `HxWxC`, for error messages. */
+/**
+ * Printable shape of an image, `HxWxC`, for error messages.
+ *
+ * @example
+ * shapeOf({ width: 4, height: 2, channels: 3, data: new Uint8Array(24) }); // '2x4x3'
+ */
 export function shapeOf(img: ColorImage): string {
   return `${img.height}x${img.width}x${img.channels}`;
 }

@@ -6,6 +6,9 @@ import { imageToSignedTensor, type ChannelOrder } from './image-tensor';
  * Tap layouts of the LPIPS v0.1 trunks: the ReLU outputs LPIPS compares, and their channels.
  * AlexNet taps follow torchvision `alexnet().features` indices 1, 4, 7, 9, 11; VGG16 taps follow
  * `vgg16().features` indices 3, 8, 15, 22, 29 (relu1_2, relu2_2, relu3_3, relu4_3, relu5_3).
+ *
+ * @example
+ * lpipsTapLayouts.alex.channels; // [64, 192, 384, 256, 256]
  */
 export const lpipsTapLayouts = {
   alex: { taps: ['relu1', 'relu2', 'relu3', 'relu4', 'relu5'], channels: [64, 192, 384, 256, 256] },
