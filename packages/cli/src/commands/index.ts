@@ -1,10 +1,11 @@
 import type { Command } from '../command';
 import { alignCommand } from './align';
 import { bundleCommand } from './bundle';
+import { demoCommand } from './demo';
 import { degradeCommand } from './degrade';
 import { restoreCommand } from './restore';
 import { evalCommand } from './eval';
 import { selfcheckCommand } from './selfcheck';
 
 /** Every `diffmac` subcommand, in the order `--help` lists them. */
-export const commands: readonly Command[] = [alignCommand, bundleCommand, degradeCommand, evalCommand, restoreCommand, selfcheckCommand];
+export const commands: readonly Command[] = [alignCommand, bundleCommand, degradeCommand, demoCommand, evalCommand, restoreCommand, selfcheckCommand];
