@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiffmacError, OnnxGraphBuilder, createSession, executionProvidersFor, inferenceDevices, type ModelSession } from '../src/index';
 
@@ -118,6 +119,15 @@ describe('createSession', () => {
       expect((e as DiffmacError).code).toBe('UNKNOWN_DEVICE');
       for (const d of inferenceDevices) expect((e as DiffmacError).message).toContain(d);
     }
+  });
+
+  it('refuses a known device whose execution provider this build lacks, listing the available ones', async () => {
+    const backends = ort.listSupportedBackends().map((b) => b.name);
+    const absent = inferenceDevices.find((d) => !backends.includes(executionProvidersFor(d)[0]!));
+    if (absent === undefined) return; // every provider is built in on this platform
+    const e = await createSession(model(), { device: absent }).catch((error: DiffmacError) => error);
+    expect((e as DiffmacError).code).toBe('DEVICE_UNAVAILABLE');
+    expect((e as DiffmacError).message).toContain('cpu');
   });
 
   it('names missing and corrupt model files, and bad options', async () => {

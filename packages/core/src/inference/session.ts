@@ -70,6 +70,26 @@ function signatureFromMetadata(meta: readonly ort.InferenceSession.ValueMetadata
   return out;
 }
 
+/** Backends this onnxruntime-node binary was built with (cpu, webgpu, cuda, dml, coreml, ...). */
+function supportedBackends(): string[] | undefined {
+  try {
+    return ort.listSupportedBackends().map((b) => b.name);
+  } catch {
+    return undefined;
+  }
+}
+
+function checkDeviceAvailable(device: string, provider: string): void {
+  const supported = supportedBackends();
+  if (!supported || supported.includes(provider)) return;
+  const available = supported.join(', ');
+  throw new DiffmacError(
+    'DEVICE_UNAVAILABLE',
+    `Device ${JSON.stringify(device)} needs the ${provider} execution provider, which this onnxruntime-node build does not have; available here: ${available}`,
+    { argument: 'device', expected: `one of ${available}`, received: JSON.stringify(device) },
+  );
+}
+
 function loadError(error: unknown, name: string): DiffmacError {
   const message = error instanceof Error ? error.message : String(error);
   if (/protobuf|pars|invalid model|modelproto|load model/i.test(message)) {
@@ -96,6 +116,7 @@ export async function createSession(model: string | Uint8Array, options: Session
   if (typeof model !== 'string' && !(model instanceof Uint8Array)) invalidArgument('model', 'a file path or Uint8Array', model);
   const device = (options.device ?? 'cpu') as InferenceDevice;
   const executionProviders = executionProvidersFor(device);
+  checkDeviceAvailable(device, executionProviders[0]!);
   positiveInteger(options.threads, 'options.threads');
   positiveInteger(options.interOpThreads, 'options.interOpThreads');
   const level = options.graphOptimization ?? 'all';
