@@ -22,12 +22,22 @@ export const DPM_COEFFICIENT_COUNT = 5;
 
 const f = Math.fround;
 
-/** Whether an algorithm draws noise at every step. */
+/**
+ * Whether an algorithm draws noise at every step.
+ *
+ * @example
+ * isSdeAlgorithm('sde-dpmsolver++'); // true
+ */
 export function isSdeAlgorithm(algorithm: DpmAlgorithm): boolean {
   return algorithm === 'sde-dpmsolver++' || algorithm === 'sde-dpmsolver';
 }
 
-/** Whether an algorithm works on data predictions (x0) rather than noise predictions. */
+/**
+ * Whether an algorithm works on data predictions (x0) rather than noise predictions.
+ *
+ * @example
+ * isDataPredictionAlgorithm('dpmsolver'); // false
+ */
 export function isDataPredictionAlgorithm(algorithm: DpmAlgorithm): boolean {
   return algorithm === 'dpmsolver++' || algorithm === 'sde-dpmsolver++';
 }

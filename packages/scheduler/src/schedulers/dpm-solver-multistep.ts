@@ -25,13 +25,7 @@ import { BaseScheduler, perItem } from './base';
  * const schedule = zeroSnrSafeSchedule(config);
  */
 export function zeroSnrSafeSchedule(config: ResolvedConfig): NoiseSchedule {
-  const s = noiseScheduleForConfig(config);
-  if (configBoolean(config, 'rescale_betas_zero_snr')) {
-    const ac = s.alphasCumprod.slice();
-    ac[ac.length - 1] = 2 ** -24;
-    return { betas: s.betas, alphas: s.alphas, alphasCumprod: ac };
-  }
-  return s;
+  return noiseScheduleForConfig(config, { zeroSnrFloor: true });
 }
 
 /**
