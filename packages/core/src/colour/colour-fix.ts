@@ -86,27 +86,33 @@ export function adainColourFix(image: Tensor, reference: Tensor, options: Colour
 
 /**
  * One wavelet blur of one plane: the 3×3 kernel `[1,2,1]⊗[1,2,1]/16` with dilation `radius`
- * over the plane padded by `radius` with replicate (edge) padding. Float64 sums, float32 result.
+ * over the plane padded by `radius` with replicate (edge) padding, computed separably (rows, then
+ * columns; replicate padding is separable too). `tmp` is a work plane of the same size.
  * @internal
  */
-export function waveletBlurPlane(src: Float32Array, h: number, w: number, radius: number, out: Float32Array): void {
-  const k = [0.25, 0.5, 0.25];
-  const tmp = new Float64Array(h * w);
-  // Separable: rows then columns (the 2-D kernel is the outer product; replicate padding is separable too).
+export function waveletBlurPlane(src: Float32Array, h: number, w: number, radius: number, out: Float32Array, tmp: Float64Array = new Float64Array(h * w)): void {
+  const r = radius;
   for (let y = 0; y < h; y++) {
     const row = y * w;
-    for (let x = 0; x < w; x++) {
-      const xl = x - radius < 0 ? 0 : x - radius;
-      const xr = x + radius >= w ? w - 1 : x + radius;
-      tmp[row + x] = k[0]! * src[row + xl]! + k[1]! * src[row + x]! + k[2]! * src[row + xr]!;
+    const lo = Math.min(r, w);
+    const hi = Math.max(lo, w - r);
+    for (let x = 0; x < lo; x++) {
+      const xl = x - r < 0 ? 0 : x - r;
+      const xr = x + r >= w ? w - 1 : x + r;
+      tmp[row + x] = 0.25 * src[row + xl]! + 0.5 * src[row + x]! + 0.25 * src[row + xr]!;
+    }
+    for (let i = row + lo, end = row + hi; i < end; i++) tmp[i] = 0.25 * src[i - r]! + 0.5 * src[i]! + 0.25 * src[i + r]!;
+    for (let x = hi; x < w; x++) {
+      const xl = x - r < 0 ? 0 : x - r;
+      const xr = x + r >= w ? w - 1 : x + r;
+      tmp[row + x] = 0.25 * src[row + xl]! + 0.5 * src[row + x]! + 0.25 * src[row + xr]!;
     }
   }
   for (let y = 0; y < h; y++) {
-    const yu = y - radius < 0 ? 0 : y - radius;
-    const yd = y + radius >= h ? h - 1 : y + radius;
-    for (let x = 0; x < w; x++) {
-      out[y * w + x] = k[0]! * tmp[yu * w + x]! + k[1]! * tmp[y * w + x]! + k[2]! * tmp[yd * w + x]!;
-    }
+    const up = (y - r < 0 ? 0 : y - r) * w;
+    const down = (y + r >= h ? h - 1 : y + r) * w;
+    const row = y * w;
+    for (let x = 0; x < w; x++) out[row + x] = 0.25 * tmp[up + x]! + 0.5 * tmp[row + x]! + 0.25 * tmp[down + x]!;
   }
 }
 
@@ -127,15 +133,18 @@ export function waveletDecompose(image: Tensor, levels = 5): { high: Tensor; low
   const plane = h * w;
   const high = new Float32Array(x.length);
   const low = new Float32Array(x.length);
+  const work = new Float64Array(plane);
   let current = new Float32Array(plane);
   let next = new Float32Array(plane);
   for (let p = 0; p < n * c; p++) {
     const off = p * plane;
     current.set(x.subarray(off, off + plane));
     for (let i = 0; i < levels; i++) {
-      waveletBlurPlane(current, h, w, 2 ** i, next);
+      waveletBlurPlane(current, h, w, 2 ** i, next, work);
       for (let k = 0; k < plane; k++) high[off + k] = high[off + k]! + (current[k]! - next[k]!);
-      [current, next] = [next, current];
+      const swap = current;
+      current = next;
+      next = swap;
     }
     low.set(current, off);
   }

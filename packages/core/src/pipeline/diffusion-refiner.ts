@@ -10,7 +10,7 @@ import type { InferenceSession } from '../inference/types';
 import { decodeLatents } from '../vae/decode-latents';
 import { encodeLatents } from '../vae/encode-latents';
 import { eulerSigmas, img2imgStart, samplerKind, sigmaOfTimestep, type PipelineSampler } from './schedule';
-import { asNchw, clampTensor, perItemNoise, type FloatTensor } from './tensor-ops';
+import { asNchw, clampInPlace, clampTensor, perItemNoise, type FloatTensor } from './tensor-ops';
 import type { RefineContext, Refiner, StageContext } from './types';
 import { conditionMap, createDenoiser, createUnetModel, encodeConditions, integerTimestep, predictionType } from './unet-model';
 
@@ -77,7 +77,7 @@ export function createDiffusionRefiner(options: DiffusionRefinerOptions): Diffus
   async function decode(z: FloatTensor, signal?: AbortSignal): Promise<FloatTensor> {
     if (!latent) return clampTensor(z, -1, 1);
     const decoded = await decodeLatents(options.vaeDecoder!, z, { scalingFactor, ...(signal ? { signal } : {}) });
-    return clampTensor(decoded as FloatTensor, -1, 1);
+    return clampInPlace({ data: decoded.data as Float32Array, shape: [...decoded.shape] }, -1, 1);
   }
 
   return {

@@ -12,7 +12,7 @@ import { decodeLatents } from '../vae/decode-latents';
 import { encodeLatents } from '../vae/encode-latents';
 import { adainGuidance } from './guidance';
 import { eulerSigmas, samplerKind } from './schedule';
-import { asNchw, clampTensor, perItemNoise, type FloatTensor } from './tensor-ops';
+import { asNchw, clampInPlace, perItemNoise, type FloatTensor } from './tensor-ops';
 import type { Restorer, StageContext } from './types';
 import { conditionMap, createDenoiser, createUnetModel, encodeConditions, integerTimestep } from './unet-model';
 
@@ -137,9 +137,9 @@ export function createDiffusionRestorer(options: DiffusionRestorerOptions): Diff
         ...(signal ? { signal } : {}),
         onStep: (e) => ctx.onProgress?.({ type: 'step', stage: 'restorer', index: e.index, total: e.total, sigma: e.sigmaNext }),
       });
-      if (!latent) return clampTensor({ data: z0, shape }, -1, 1);
+      if (!latent) return clampInPlace({ data: z0, shape }, -1, 1);
       const decoded = await decodeLatents(options.vaeDecoder!, { data: z0, shape }, { scalingFactor, ...(signal ? { signal } : {}) });
-      return clampTensor(decoded as FloatTensor, -1, 1);
+      return clampInPlace({ data: decoded.data as Float32Array, shape: [...decoded.shape] }, -1, 1);
     },
   };
 }

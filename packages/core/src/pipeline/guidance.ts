@@ -35,16 +35,20 @@ export interface GuidedDenoiser extends Denoiser {
   readonly alignedCalls: () => number;
 }
 
-function alignRegion(x: Float32Array, ref: Float32Array, xIdx: Int32Array, rIdx: Int32Array, strength: number, eps: number, scratchX: Float32Array, scratchR: Float32Array): void {
-  for (let i = 0; i < xIdx.length; i++) scratchX[i] = x[xIdx[i]!]!;
-  for (let i = 0; i < rIdx.length; i++) scratchR[i] = ref[rIdx[i]!]!;
-  const [mx, sx] = channelMeanStd(scratchX, 0, xIdx.length, eps);
-  const [mr, sr] = channelMeanStd(scratchR, 0, rIdx.length, eps);
-  const s = sr / sx;
-  for (let i = 0; i < xIdx.length; i++) {
-    const v = scratchX[i]!;
-    x[xIdx[i]!] = v + strength * ((v - mx) * s + mr - v);
+/** Mean and sqrt(unbiased variance + eps) of a strided window of a plane. */
+function windowStats(d: Float32Array, base: number, rowStride: number, y0: number, y1: number, x0: number, x1: number, eps: number): [number, number] {
+  let sum = 0;
+  const count = (y1 - y0) * (x1 - x0);
+  for (let y = y0; y < y1; y++) for (let i = base + y * rowStride + x0, end = base + y * rowStride + x1; i < end; i++) sum += d[i]!;
+  const mean = sum / count;
+  let ss = 0;
+  for (let y = y0; y < y1; y++) {
+    for (let i = base + y * rowStride + x0, end = base + y * rowStride + x1; i < end; i++) {
+      const v = d[i]! - mean;
+      ss += v * v;
+    }
   }
+  return [mean, Math.sqrt((count > 1 ? ss / (count - 1) : 0) + eps)];
 }
 
 /**
@@ -66,26 +70,34 @@ export function adainAlignInPlace(x: Float32Array, reference: FloatTensor, shape
       received: formatShape(reference.shape),
     });
   }
-  const win = options.window ?? Math.max(h, w, rh, rw);
-  const regions: [number, number, number, number][] = [];
-  if (options.window === undefined) regions.push([0, 0, h, w]);
-  else for (let y = 0; y < h; y += win) for (let x0 = 0; x0 < w; x0 += win) regions.push([y, x0, Math.min(h, y + win), Math.min(w, x0 + win)]);
-  const scratchX = new Float32Array(options.window === undefined ? h * w : win * win);
-  const scratchR = new Float32Array(options.window === undefined ? rh * rw : win * win);
-  for (let p = 0; p < n * c; p++) {
-    for (const [y0, x0, y1, x1] of regions) {
-      const count = (y1 - y0) * (x1 - x0);
-      const xIdx = new Int32Array(count);
-      let k = 0;
-      for (let y = y0; y < y1; y++) for (let xx = x0; xx < x1; xx++) xIdx[k++] = p * h * w + y * w + xx;
-      let rIdx: Int32Array;
-      if (options.window === undefined) {
-        rIdx = new Int32Array(rh * rw);
-        for (let i = 0; i < rIdx.length; i++) rIdx[i] = p * rh * rw + i;
-      } else {
-        rIdx = xIdx.map((i) => i); // same grid
+  if (options.window === undefined) {
+    for (let p = 0; p < n * c; p++) {
+      const [mx, sx] = channelMeanStd(x, p * h * w, h * w, eps);
+      const [mr, sr] = channelMeanStd(reference.data, p * rh * rw, rh * rw, eps);
+      const s = sr / sx;
+      for (let i = p * h * w, end = i + h * w; i < end; i++) {
+        const v = x[i]!;
+        x[i] = v + strength * ((v - mx) * s + mr - v);
       }
-      alignRegion(x, reference.data, xIdx, rIdx, strength, eps, scratchX, scratchR);
+    }
+    return;
+  }
+  const win = options.window;
+  for (let p = 0; p < n * c; p++) {
+    const base = p * h * w;
+    for (let y0 = 0; y0 < h; y0 += win) {
+      for (let x0 = 0; x0 < w; x0 += win) {
+        const y1 = Math.min(h, y0 + win), x1 = Math.min(w, x0 + win);
+        const [mx, sx] = windowStats(x, base, w, y0, y1, x0, x1, eps);
+        const [mr, sr] = windowStats(reference.data, base, w, y0, y1, x0, x1, eps);
+        const s = sr / sx;
+        for (let y = y0; y < y1; y++) {
+          for (let i = base + y * w + x0, end = base + y * w + x1; i < end; i++) {
+            const v = x[i]!;
+            x[i] = v + strength * ((v - mx) * s + mr - v);
+          }
+        }
+      }
     }
   }
 }

@@ -5,7 +5,7 @@
 import { DiffmacError } from '../errors';
 import type { InferenceSession, Tensor, TensorSignature } from '../inference/types';
 import { formatShape } from '../tensor/shape';
-import { asNchw, clampTensor, concatBatch, resizeBilinearNchw, sliceBatch, type FloatTensor } from './tensor-ops';
+import { asNchw, clampInPlace, clampTensor, concatBatch, resizeBilinearNchw, sliceBatch, type FloatTensor } from './tensor-ops';
 import type { Restorer, StageContext } from './types';
 
 /** The one-pass restorers whose ONNX contracts are known. */
@@ -115,7 +115,7 @@ export function createOnePassRestorer(session: InferenceSession, options: OnePas
       const parts: FloatTensor[] = [];
       for (let start = 0; start < n; start += chunk) {
         ctx.signal?.throwIfAborted();
-        const batch = sliceBatch(resized, start, Math.min(n, start + chunk));
+        const batch = chunk >= n ? resized : sliceBatch(resized, start, Math.min(n, start + chunk));
         const feeds: Record<string, Tensor> = { [input.name]: batch };
         if (fidelityFeed && fidelitySig) feeds[fidelitySig.name] = fidelityFeed;
         const started = options.onRun ? performance.now() : 0;
@@ -133,7 +133,8 @@ export function createOnePassRestorer(session: InferenceSession, options: OnePas
       }
       const joined = parts.length === 1 ? parts[0]! : concatBatch(parts);
       const back = mh !== h || mw !== w ? resizeBilinearNchw(joined, h, w) : joined;
-      return clampTensor(back, -1, 1);
+      // the model's output arrays are ours: clamp them in place (a copy only if the model echoed its input)
+      return back.data === x.data ? clampTensor(back, -1, 1) : clampInPlace(back, -1, 1);
     },
   };
 }

@@ -58,6 +58,8 @@ export interface PresetPipelineOptions {
   colourFix?: ColourFixKind;
   /** Options of every session opened (device, threads). */
   session?: Omit<SessionOptions, 'name' | 'signal'>;
+  /** Wrap every session the pipeline opens (tracing, timing); called once per session with its component name. */
+  instrument?: (session: InferenceSession, component: string) => InferenceSession;
   signal?: AbortSignal;
 }
 
@@ -104,7 +106,7 @@ export async function createPresetPipeline(bundle: ModelBundle, options: PresetP
   const open = async (b: ModelBundle, name: string): Promise<InferenceSession> => {
     const s = await b.createSession(name, { ...options.session, ...(options.signal ? { signal: options.signal } : {}) });
     sessions.push(s);
-    return s;
+    return options.instrument ? options.instrument(s, name) : s;
   };
   const disposeAll = async () => {
     for (const s of sessions.splice(0)) await s.dispose();

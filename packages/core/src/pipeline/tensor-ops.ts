@@ -70,12 +70,24 @@ export function repeatBatch(tensor: FloatTensor, n: number, name: string): Float
 
 /** Clamp into [lo, hi], a new array. @internal */
 export function clampTensor(tensor: FloatTensor, lo: number, hi: number): FloatTensor {
-  const data = new Float32Array(tensor.data.length);
+  const src = tensor.data;
+  const data = new Float32Array(src.length);
   for (let i = 0; i < data.length; i++) {
-    const v = tensor.data[i]!;
+    const v = src[i]!;
     data[i] = v < lo ? lo : v > hi ? hi : v;
   }
   return { data, shape: [...tensor.shape] };
+}
+
+/** Clamp a tensor's own (freshly produced) data into [lo, hi] in place and return it. @internal */
+export function clampInPlace<T extends FloatTensor>(tensor: T, lo: number, hi: number): T {
+  const d = tensor.data;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i]!;
+    if (v < lo) d[i] = lo;
+    else if (v > hi) d[i] = hi;
+  }
+  return tensor;
 }
 
 /**
