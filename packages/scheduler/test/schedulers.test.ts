@@ -156,6 +156,46 @@ describe('identities between noising and denoising', () => {
   });
 });
 
+describe('Euler options', () => {
+  it('continuous timesteps (0.25·log σ) only with v_prediction, as diffusers', () => {
+    const v = createScheduler('EulerDiscreteScheduler', { ...SD, timestep_type: 'continuous', prediction_type: 'v_prediction' });
+    v.setTimesteps(5);
+    expect(v.timesteps[0]).toBeCloseTo(0.25 * Math.log((v.sigmas as Float32Array)[0] as number), 6);
+    const eps = createScheduler('EulerDiscreteScheduler', { ...SD, timestep_type: 'continuous' });
+    eps.setTimesteps(5);
+    expect(eps.timesteps[0]).toBe(999);
+    // and a continuous-timestep rollout still recovers x0 from the exact velocity
+    const x0 = randomTensor(40).map((x) => x * 0.5);
+    const noise = randomTensor(41);
+    const t = Number(v.timesteps[2]);
+    const sigma = (v.sigmas as Float32Array)[2] as number;
+    const xt = x0.map((a, i) => a + sigma * (noise[i] as number));
+    const a = 1 / Math.sqrt(sigma * sigma + 1);
+    const vel = noise.map((e, i) => a * e - a * sigma * (x0[i] as number));
+    expect(maxRel(v.step(vel, t, xt).predOriginalSample ?? [], x0)).toBeLessThan(1e-5);
+  });
+
+  it('final_sigmas_type sigma_min ends at sigma(t=0), exponential sigmas are geometric', () => {
+    const s = createScheduler('EulerDiscreteScheduler', { ...SD, final_sigmas_type: 'sigma_min' });
+    s.setTimesteps(10);
+    const sig = s.sigmas as Float32Array;
+    expect(sig[10]).toBeCloseTo(Math.sqrt((1 - (s.alphasCumprod[0] as number)) / (s.alphasCumprod[0] as number)), 6);
+    const e = createScheduler('EulerDiscreteScheduler', { ...SD, use_exponential_sigmas: true });
+    e.setTimesteps(6);
+    const es = Array.from(e.sigmas as Float32Array).slice(0, 6);
+    const ratios = es.slice(1).map((v, i) => v / (es[i] as number));
+    for (const r of ratios) expect(r).toBeCloseTo(ratios[0] as number, 5);
+    expect(es[0]).toBeCloseTo(sig[0] as number, 4);
+  });
+
+  it('Karras sigmas honour sigma_min / sigma_max overrides', () => {
+    const s = createScheduler('EulerDiscreteScheduler', { ...SD, use_karras_sigmas: true, sigma_min: 0.1, sigma_max: 10 });
+    s.setTimesteps(8);
+    const sig = s.sigmas as Float32Array;
+    expect([sig[0], sig[7], sig[8]]).toEqual([10, Math.fround(0.1), 0]);
+  });
+});
+
 describe('stochastic paths', () => {
   it('DDPM draws one noise tensor per step except at t = 0, and variance types differ', () => {
     const finals: Float32Array[] = [];

@@ -33,7 +33,6 @@ export class EulerDiscreteScheduler extends SigmaSchedulerBase {
   constructor(config: ResolvedConfig) {
     super('EulerDiscreteScheduler', config, noiseScheduleForConfig(config, { zeroSnrFloor: true }));
     requireSupported(this.className, config, 'interpolation_type', ['linear']);
-    if (config.timestep_type === 'continuous') requireSupported(this.className, config, 'prediction_type', ['v_prediction']);
   }
 
   setTimesteps(numInferenceSteps: number): void {
@@ -43,7 +42,8 @@ export class EulerDiscreteScheduler extends SigmaSchedulerBase {
     all[sigmas.length] = finalSigma(configString(this.config, 'final_sigmas_type'), this.schedule.alphasCumprod);
     this.sigmas = all;
     this.timesteps =
-      this.config.timestep_type === 'continuous'
+      // diffusers uses continuous timesteps (0.25·log σ) only for v_prediction
+      this.config.timestep_type === 'continuous' && this.config.prediction_type === 'v_prediction'
         ? Float64Array.from(all.subarray(0, sigmas.length), (s) => Math.fround(0.25 * Math.fround(Math.log(s))))
         : timesteps.map(Math.fround);
     this.initNoiseSigma = this.computeInitNoiseSigma();
