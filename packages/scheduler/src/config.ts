@@ -282,7 +282,12 @@ function checkValue(className: string, key: string, spec: OptionSpec, value: unk
   }
 }
 
-/** The names of the classes that have a config spec. */
+/**
+ * The names of the classes that have a config spec.
+ *
+ * @example
+ * configClassNames().includes('DDIMScheduler'); // true
+ */
 export function configClassNames(): string[] {
   return Object.keys(CONFIG_SPECS);
 }

@@ -8,7 +8,13 @@ import { noiseScheduleForConfig, type NoiseSchedule } from '../noise-schedule';
 import type { ResolvedConfig, Scheduler, SchedulerConfigJson, StepOptions, StepResult } from '../types';
 import { checkTensor, checkTensorShape, notReady, timestepIndex } from '../validate';
 
-/** Per-item coefficients for `t` (one value, or one per batch item of equal size). */
+/**
+ * Split a tensor of `total` values into batch items for per-item timesteps: one value of `t` for
+ * the whole tensor, or one per batch item of equal size.
+ *
+ * @example
+ * perItem([10, 900], 128); // { values: [10, 900], itemSize: 64 }
+ */
 export function perItem(t: number | ArrayLike<number>, total: number, argument = 't'): { values: number[]; itemSize: number } {
   const values = typeof t === 'number' ? [t] : Array.from(t);
   if (values.length === 0 || total % values.length !== 0) {
