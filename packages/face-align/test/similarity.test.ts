@@ -83,3 +83,15 @@ describe('matrices in either layout', () => {
     expect(() => toAffine([[1, 2], [3, 4]] as never)).toThrow(DiffmacError);
   });
 });
+
+describe('OpenCvRng', () => {
+  it('matches a 64-bit BigInt reference of cv::RNG::next', async () => {
+    const { OpenCvRng } = await import('../src/geometry/opencv-rng');
+    const rng = new OpenCvRng(0xffffffffffffffffn);
+    let s = 0xffffffffffffffffn;
+    for (let i = 0; i < 1000; i++) {
+      s = BigInt.asUintN(64, (s & 0xffffffffn) * 4164903690n + (s >> 32n));
+      expect(rng.next()).toBe(Number(s & 0xffffffffn));
+    }
+  });
+});

@@ -6,17 +6,26 @@
  * const rng = new OpenCvRng(0xffffffffffffffffn); rng.uniform(0, 5);
  */
 export class OpenCvRng {
-  private state: bigint;
+  /** low and high 32 bits of the 64-bit state */
+  private lo: number;
+  private hi: number;
 
   constructor(seed: bigint) {
-    this.state = seed === 0n ? 0xffffffffn : BigInt.asUintN(64, seed);
+    const s = seed === 0n ? 0xffffffffn : BigInt.asUintN(64, seed);
+    this.lo = Number(s & 0xffffffffn);
+    this.hi = Number(s >> 32n);
   }
 
-  /** The next 32-bit unsigned value (`RNG::next`). */
+  /** The next 32-bit unsigned value (`RNG::next`): state = lo · 4164903690 + hi, in exact doubles. */
   next(): number {
-    const s = this.state;
-    this.state = BigInt.asUintN(64, (s & 0xffffffffn) * 4164903690n + (s >> 32n));
-    return Number(this.state & 0xffffffffn);
+    const cl = 4164903690 % 65536, ch = Math.floor(4164903690 / 65536);
+    const a = this.lo * cl + this.hi; // < 2^49, exact
+    const b = this.lo * ch; // < 2^48, exact
+    const bLo = b % 65536, bHi = Math.floor(b / 65536);
+    const t = bLo * 65536 + a; // < 2^50, exact
+    this.lo = t % 4294967296;
+    this.hi = (bHi + Math.floor(t / 4294967296)) % 4294967296;
+    return this.lo;
   }
 
   /** An integer in `[a, b)` as `RNG::uniform(int, int)`. */
