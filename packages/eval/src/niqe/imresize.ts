@@ -98,8 +98,9 @@ function fma32(a: number, b: number, acc: number): number {
  * symmetric edge padding, rows first then columns. The weights follow torch's float32 steps; the
  * row pass accumulates with float32 FMAs in tap order and the column pass reduces 8-tap dot
  * products in OpenBLAS's AVX2 order (products, then (p0+p4, p1+p5, p2+p6, p3+p7), then pairwise),
- * which makes scale 1/2 (the NIQE case) bit-identical to BasicSR on x86-64. Other tap counts
- * accumulate sequentially.
+ * which makes scale 1/2 (the NIQE case) bit-identical to BasicSR on x86-64 for widths that are
+ * multiples of 16 (NIQE crops to multiples of 96); other widths agree within one float32 ulp.
+ * Other tap counts accumulate sequentially.
  *
  * @example
  * const half = imresizeMatlab({ width: 480, height: 480, data }, 0.5); // 240x240
