@@ -29,6 +29,14 @@ describe('pasteBack', () => {
     expect(photo.data[0]).toBe(10); // input untouched
   });
 
+  it('an RGB background under an RGBA photo keeps the photo alpha', () => {
+    const photo = solid(60, 50, 4, [10, 20, 30, 90]);
+    const background = solid(120, 100, 3, [1, 2, 3]);
+    const out = pasteBack(photo, [], { upscale: 2, background });
+    expect(out.channels).toBe(4);
+    expect([...out.data.subarray(0, 4)]).toEqual([1, 2, 3, 90]);
+  });
+
   it('an external mask of zeros keeps the photo', () => {
     const photo = solid(120, 100, 3, [10, 20, 30]);
     const restored = solid(64, 64, 3, [200, 100, 50]);

@@ -28,7 +28,8 @@ export interface PasteBackOptions {
   /**
    * The background to paste into (e.g. a background upsampler's output). It is resized to the
    * output size with Lanczos as facexlib does (a copy when it already has that size). Default:
-   * the photo resized with OpenCV's INTER_LANCZOS4.
+   * the photo resized with OpenCV's INTER_LANCZOS4. An RGB background under an RGBA photo gets the
+   * photo's (Lanczos-resized) alpha.
    */
   background?: ColorImage;
 }
@@ -93,6 +94,7 @@ export function pasteBackDetailed(photo: ColorImage, faces: readonly PasteFace[]
   if (options.background !== undefined) {
     assertColorImage(options.background, 'options.background');
     background = toUint8(resizeLanczos4(options.background, W, H));
+    if (photo.channels === 4 && background.channels === 3) background = withAlphaOf(background, toUint8(resizeLanczos4(photo, W, H)));
   } else {
     background = toUint8(resizeLanczos4(photo, W, H));
   }
@@ -191,4 +193,17 @@ export function pasteBackDetailed(photo: ColorImage, faces: readonly PasteFace[]
 
 function clamp(v: number, lo: number, hi: number): number {
   return v < lo ? lo : v > hi ? hi : v;
+}
+
+/** `rgb` with the alpha channel of `rgba` (same size): keeps a photo's alpha under an RGB background. */
+function withAlphaOf(rgb: ColorImage<Uint8Array>, rgba: ColorImage<Uint8Array>): ColorImage<Uint8Array> {
+  const n = rgb.width * rgb.height;
+  const data = new Uint8Array(n * 4);
+  for (let i = 0; i < n; i++) {
+    data[i * 4] = rgb.data[i * 3]!;
+    data[i * 4 + 1] = rgb.data[i * 3 + 1]!;
+    data[i * 4 + 2] = rgb.data[i * 3 + 2]!;
+    data[i * 4 + 3] = rgba.data[i * 4 + 3]!;
+  }
+  return { width: rgb.width, height: rgb.height, channels: 4, data };
 }
