@@ -29,6 +29,12 @@ describe('LPIPS v0.1 over the random-weight AlexNet trunk matches the lpips pack
 });
 
 describe('LPIPS rejects trunks that do not fit', () => {
+  it('checks the weights against a named tap layout', async () => {
+    const err = await createLpips({ trunk: goldenPath('lpips/lpips_alex_randinit_seed0.onnx'), linearWeights, net: 'vgg' }).catch((e: unknown) => e);
+    expect((err as DiffmacError).code).toBe('INVALID_ARGUMENT');
+    expect((err as DiffmacError).message).toContain('64/192/384/256/256');
+    expect((err as DiffmacError).message).toContain('64/128/256/512/512');
+  });
   function trunk(inputs: [string, (number | string)[]][], outputs: string[]): Uint8Array {
     const b = new OnnxGraphBuilder();
     for (const [name, shape] of inputs) b.input(name, 'float32', shape);

@@ -29,6 +29,8 @@ export interface LpipsOptions {
   taps?: readonly string[];
   /** Channel order fed to the trunk (default `'rgb'`; RestoreFormer++'s script feeds `'bgr'`). */
   channelOrder?: ChannelOrder;
+  /** Check the weights against a known tap layout ({@link lpipsTapLayouts}). */
+  net?: keyof typeof lpipsTapLayouts;
   /** Session options when `trunk` is a path or bytes (threads, device). */
   session?: SessionOptions;
   signal?: AbortSignal;
@@ -112,6 +114,24 @@ export async function createLpips(options: LpipsOptions): Promise<Lpips> {
     });
   }
   const linearWeights = given.map((w) => (w instanceof Float32Array ? w : Float32Array.from(w as ArrayLike<number>)));
+  if (options.net !== undefined) {
+    const layout = lpipsTapLayouts[options.net];
+    if (!layout) {
+      throw new DiffmacError('INVALID_ARGUMENT', `Unknown LPIPS net ${JSON.stringify(options.net)}; valid: ${Object.keys(lpipsTapLayouts).join(', ')}`, {
+        argument: 'net',
+        expected: Object.keys(lpipsTapLayouts).join(', '),
+        received: JSON.stringify(options.net),
+      });
+    }
+    const got = linearWeights.map((w) => w.length).join('/');
+    if (got !== layout.channels.join('/')) {
+      throw new DiffmacError('INVALID_ARGUMENT', `linearWeights have ${got} channels; the ${options.net} layout has ${layout.channels.join('/')}`, {
+        argument: 'linearWeights',
+        expected: layout.channels.join('/'),
+        received: got,
+      });
+    }
+  }
   const owned = typeof options.trunk === 'string' || options.trunk instanceof Uint8Array;
   const session: InferenceSession = owned
     ? await createSession(options.trunk as string | Uint8Array, { ...options.session, ...(options.signal ? { signal: options.signal } : {}) })
@@ -180,10 +200,34 @@ function buildLpips(session: InferenceSession, owned: boolean, options: LpipsOpt
       return f;
     });
   };
+  const batchable = typeof input!.shape[0] !== 'number';
+  const pairFeatures = async (img: ColorImage, ref: ColorImage, signal?: AbortSignal): Promise<[Tensor[], Tensor[]]> => {
+    if (!batchable) return [await features(img, signal), await features(ref, signal)];
+    const a = imageToSignedTensor(img, order);
+    const b = imageToSignedTensor(ref, order);
+    const data = new Float32Array(a.data.length * 2);
+    data.set(a.data as Float32Array, 0);
+    data.set(b.data as Float32Array, a.data.length);
+    const out = await session.run({ [inputName]: { data, shape: [2, ...a.shape.slice(1)] } }, { outputs: taps, ...(signal ? { signal } : {}) });
+    const split = (k: 0 | 1) =>
+      taps.map((t, i) => {
+        const f = out[t];
+        const cw = (weights[i] as Float32Array).length;
+        if (!f || f.shape.length !== 4 || f.shape[0] !== 2 || f.shape[1] !== cw || !(f.data instanceof Float32Array)) {
+          throw new DiffmacError('LPIPS_TRUNK_SIGNATURE', `LPIPS tap ${t} came back as ${f ? `[${f.shape.join(',')}]` : 'nothing'}; lin${i} expects [2,${cw},H,W] float32`, {
+            argument: 'trunk',
+            expected: `[2,${cw},H,W] float32`,
+            received: f ? `[${f.shape.join(',')}]` : 'missing',
+          });
+        }
+        const per = f.data.length / 2;
+        return { data: f.data.subarray(k * per, (k + 1) * per), shape: [1, ...f.shape.slice(1)] } as Tensor;
+      });
+    return [split(0), split(1)];
+  };
   const detailed = async (img: ColorImage, ref: ColorImage, o: { signal?: AbortSignal } = {}): Promise<LpipsResult> => {
     assertSamePair(img, ref);
-    const fa = await features(img, o.signal);
-    const fb = await features(ref, o.signal);
+    const [fa, fb] = await pairFeatures(img, ref, o.signal);
     const perLayer = fa.map((f, i) => lpipsLayer(f, fb[i] as Tensor, weights[i] as Float32Array));
     return { value: perLayer.reduce((s, v) => s + v, 0), perLayer };
   };
