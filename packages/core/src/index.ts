@@ -15,7 +15,8 @@ export {
   type OnnxTensorValue,
   type OnnxTypedAttribute,
 } from './onnx/graph-builder';
-export { readOnnxSignature, type OnnxModelSignature } from './onnx/model-signature';
+export { onnxModelSignature, readOnnxSignature, type OnnxModelSignature } from './onnx/model-signature';
+export { readOnnxSignatureFile } from './onnx/read-signature-file';
 export { dataTypeFromOnnx, onnxElementType } from './onnx/proto';
 export { conv2d, linear, randomWeights, silu, type Conv2dOptions, type LayerContext } from './onnx/tiny-layers';
 export { buildTinyModel, tinyModelRoles, type TinyModelOptionsByRole } from './onnx/tiny/build-tiny-model';

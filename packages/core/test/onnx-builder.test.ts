@@ -116,3 +116,42 @@ describe('OnnxGraphBuilder', () => {
     }
   });
 });
+
+describe('readOnnxSignatureFile (weights skipped on disk)', () => {
+  it('agrees with the full decode for every tiny role, big initialisers and initialisers listed as inputs', async () => {
+    const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { buildTinyModel, readOnnxSignatureFile, tinyModelRoles } = await import('../src/index');
+    const dir = await mkdtemp(join(tmpdir(), 'diffmac-sigfile-'));
+    try {
+      for (const role of tinyModelRoles) {
+        const { bytes } = buildTinyModel(role, { seed: 2, quantize: role === 'mib' });
+        const path = join(dir, `${role}.onnx`);
+        await writeFile(path, bytes);
+        expect(await readOnnxSignatureFile(path)).toEqual(readOnnxSignature(bytes));
+      }
+      // A 1 MB initialiser (crosses the scanner's read window) that is also listed as a graph input (IR 3 style).
+      const b = new OnnxGraphBuilder({ irVersion: 3, metadata: { k: 'v' } });
+      const x = b.input('x', 'float32', ['n', 512]);
+      const w = b.initializer('w', new Float32Array(512 * 512), [512, 512]);
+      b.node('MatMul', [x, w], ['y']);
+      b.output('y', 'float32', ['n', 512]);
+      const model = b.toModelProto();
+      model.graph!.input!.push(onnx.ValueInfoProto.create({ name: 'w', type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 512 }, { dimValue: 512 }] } } } }));
+      const bytes = onnx.ModelProto.encode(model).finish();
+      await writeFile(join(dir, 'big.onnx'), bytes);
+      const sig = await readOnnxSignatureFile(join(dir, 'big.onnx'));
+      expect(sig).toEqual(readOnnxSignature(bytes));
+      expect(sig.inputs.map((i) => i.name)).toEqual(['x']);
+      expect(sig.metadata).toEqual({ k: 'v' });
+      // Truncated and garbage files are ONNX_CORRUPT naming the file.
+      await writeFile(join(dir, 'cut.onnx'), bytes.subarray(0, 5000));
+      await expect(readOnnxSignatureFile(join(dir, 'cut.onnx'))).rejects.toMatchObject({ code: 'ONNX_CORRUPT' });
+      await writeFile(join(dir, 'junk.onnx'), new Uint8Array([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 1, 2, 3]));
+      await expect(readOnnxSignatureFile(join(dir, 'junk.onnx'), 'junk')).rejects.toThrow(/junk/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -6,7 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DiffmacError } from '../errors';
 import type { TensorSignature } from '../inference/types';
-import { readOnnxSignature } from '../onnx/model-signature';
+import { readOnnxSignatureFile } from '../onnx/read-signature-file';
 import { sha256File } from './digest';
 import { MANIFEST_FILE, parseBundleManifest, type BundleManifest, type BundleTensorSpec } from './manifest';
 import { resolveInsideBundle } from './paths';
@@ -230,7 +230,7 @@ export async function validateBundle(root: string, options: ValidateBundleOption
     }
     if (kind !== 'onnx') continue;
     onProgress?.({ type: 'signature', component: name, file: component.path });
-    const sig = readOnnxSignature(await readFile(paths[name]!), join(root, component.path));
+    const sig = await readOnnxSignatureFile(paths[name]!, join(root, component.path));
     compareTensors(join(root, component.path), 'input', component.inputs ?? [], sig.inputs);
     compareTensors(join(root, component.path), 'output', component.outputs ?? [], sig.outputs);
     signatures[name] = { inputs: sig.inputs, outputs: sig.outputs };

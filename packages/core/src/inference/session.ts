@@ -1,11 +1,12 @@
 /**
  * The one inference seam: the only module in diffmac that imports onnxruntime.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { DiffmacError, invalidArgument } from '../errors';
 import { readOnnxSignature } from '../onnx/model-signature';
+import { readOnnxSignatureFile } from '../onnx/read-signature-file';
 import { executionProvidersFor, type InferenceDevice } from './devices';
 import { checkTensorsFinite } from './finite';
 import type { InferenceSession, RunOptions, Tensor, TensorDataType, TensorSignature } from './types';
@@ -146,7 +147,7 @@ export async function createSession(model: string | Uint8Array, options: Session
   let inputs = signatureFromMetadata(native.inputMetadata);
   let outputs = signatureFromMetadata(native.outputMetadata);
   if (!inputs || !outputs) {
-    const parsed = readOnnxSignature(typeof model === 'string' ? await readFile(model) : model, name);
+    const parsed = typeof model === 'string' ? await readOnnxSignatureFile(model, name) : readOnnxSignature(model, name);
     inputs = [...parsed.inputs];
     outputs = [...parsed.outputs];
   }

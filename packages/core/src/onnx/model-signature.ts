@@ -56,12 +56,23 @@ export function readOnnxSignature(bytes: Uint8Array, source = 'model'): OnnxMode
       cause,
     });
   }
+  return onnxModelSignature(model, bytes.length, source);
+}
+
+/**
+ * The signature of a decoded ModelProto (graph inputs that are initialisers left out). Throws
+ * `ONNX_CORRUPT` naming `source` when there is no graph with outputs.
+ *
+ * @example
+ * const sig = onnxModelSignature(onnx.ModelProto.decode(bytes), bytes.length, 'model.onnx');
+ */
+export function onnxModelSignature(model: InstanceType<typeof onnx.ModelProto>, byteLength: number, source: string): OnnxModelSignature {
   const graph = model.graph;
   if (!graph || (graph.output ?? []).length === 0 || toNumber(model.irVersion) <= 0) {
     throw new DiffmacError('ONNX_CORRUPT', `${source} is not a valid ONNX model: no graph with outputs`, {
       argument: source,
       expected: 'an ONNX ModelProto with a graph',
-      received: `${bytes.length} bytes without a graph`,
+      received: `${byteLength} bytes without a graph`,
     });
   }
   const initialisers = new Set((graph.initializer ?? []).map((t) => t.name));
