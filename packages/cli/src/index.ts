@@ -1,3 +1,9 @@
+/**
+ * The diffmac command: align, degrade, eval, restore and bundle tools for blind face restoration.
+ *
+ * @packageDocumentation
+ * @module @diffmac/cli
+ */
 export { runCli } from './run-cli';
 export { ExitCode, type CliIo, type Command } from './command';
 export { commands } from './commands';

@@ -1,3 +1,9 @@
+/**
+ * Face restoration metrics exactly as the references compute them (BasicSR PSNR/SSIM/NIQE, LPIPS, identity, LMD, FID) and CelebA-Test-style evaluation.
+ *
+ * @packageDocumentation
+ * @module @diffmac/eval
+ */
 export { DiffmacError } from '@diffmac/core';
 export { psnr, meanSquaredError } from './metrics/psnr';
 export type { PixelMetricOptions } from './metrics/psnr';

@@ -1,3 +1,9 @@
+/**
+ * facexlib-exact face alignment and paste-back for Node, with an embedded face detector that needs no download.
+ *
+ * @packageDocumentation
+ * @module @diffmac/face-align
+ */
 export { DiffmacError } from '@diffmac/core';
 export type { DetectedFace, DetectOptions, FaceDetector, FiveLandmarks, Point } from './detection/types';
 // face-align-B: detection (embedded face-api detector, embedder, ONNX detector decoders)

@@ -1,3 +1,9 @@
+/**
+ * The manifold information bottleneck of DiffMAC: a learned variational bottleneck and a training-free Gaussian channel, with rates in bits. No dependencies.
+ *
+ * @packageDocumentation
+ * @module @diffmac/mib
+ */
 export { MibError, describeValue, invalidArgument } from './errors';
 export { assertFinite, batchLayout, type BatchLayout, type LatentTensor } from './tensor';
 export type { Bottleneck, BottleneckEvent, CompressContext, CompressResult, NoiseSource } from './bottleneck';

@@ -1,3 +1,9 @@
+/**
+ * Diffusion sampler maths, step-for-step equal to diffusers: every common scheduler plus a k-diffusion-style functional layer. No dependencies.
+ *
+ * @packageDocumentation
+ * @module @diffmac/scheduler
+ */
 export { SchedulerError } from './errors';
 export { createRng, type NoiseSource, type Rng } from './rng';
 export type { ConfigValue, CreateSchedulerOptions, Logger, ResolvedConfig, Scheduler, SchedulerConfig, SchedulerConfigJson, StepOptions, StepResult } from './types';

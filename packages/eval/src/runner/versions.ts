@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 
 /**
- * Versions of the @diffmac packages and runtimes that produced a result, for reports.
+ * Versions of the `@diffmac` packages and runtimes that produced a result, for reports.
  *
  * @example
  * await packageVersions(); // { '@diffmac/eval': '0.1.0', '@diffmac/core': '0.1.0', node: 'v20.20.2' }
