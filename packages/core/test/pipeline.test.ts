@@ -214,6 +214,27 @@ describe('custom composition', () => {
     for (const s of [unet, vaeEncoder, vaeDecoder]) await s.dispose();
   }, 120_000);
 
+  it('the README example: custom Stage I, Gaussian channel, dpmpp_2m Stage II, wavelet fix', async () => {
+    const { createDiffusionRestorer, writeImage } = await import('../src/index');
+    const { createGaussianChannel } = await import('@diffmac/mib');
+    const facePath = path.join(dir, 'aligned-face.png');
+    await writeImage(facePath, (await import('../src/index')).tensorToImage(face, { range: 'signed', depth: 8 }));
+    // --- as in the README ---
+    const open = (name: string) => bundle.createSession(name);
+    const [unet, unet2, enc, dec, cond] = await Promise.all(['unet', 'unet_stage2', 'vae_encoder', 'vae_decoder', 'cond_encoder'].map(open));
+    const schedulerConfig = bundle.schedulerConfig!;
+    const restorer = createDiffusionRestorer({ unet: unet!, condEncoder: cond!, vaeEncoder: enc!, vaeDecoder: dec!, schedulerConfig, steps: 20, alignment: { window: 4 } });
+    const refiner = createDiffusionRefiner({ unet: unet2!, vaeEncoder: enc!, vaeDecoder: dec!, schedulerConfig, sampler: 'dpmpp_2m', steps: 20 });
+    const bottleneck = createGaussianChannel({ alphasCumprod: refiner.alphasCumprod, timestep: 300 });
+    const pipeline = createPipeline({ restorer, bottleneck, refiner, colourFix: 'wavelet', onDispose: async () => { for (const s of [unet, unet2, enc, dec, cond]) await s!.dispose(); } });
+    const { images } = await pipeline.restoreImages([await readImage(facePath)], { seed: 42 });
+    await writeImage(path.join(dir, 'restored.png'), images[0]!);
+    // ---
+    expect([images[0]!.width, images[0]!.height, images[0]!.channels]).toEqual([64, 64, 3]);
+    await pipeline.dispose();
+    await expect(unet!.run({})).rejects.toMatchObject({ code: 'SESSION_DISPOSED' });
+  }, 120_000);
+
   it('rejects a bottleneck that needs identity without an identity function', () => {
     const bottleneck = { kind: 'x', identity: 'required' as const, compress: async () => { throw new Error('unused'); } };
     expect(() => createPipeline({ bottleneck })).toThrow(expect.objectContaining({ code: 'PIPELINE_NEEDS_IDENTITY' }));

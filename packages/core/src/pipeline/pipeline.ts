@@ -73,8 +73,8 @@ export interface Pipeline {
   readonly disposed: boolean;
   /** Restore `[N, 3, H, W]` faces in [-1, 1]. An aborted run frees every session and rejects. */
   run(faces: Tensor, options?: PipelineRunOptions): Promise<PipelineResult>;
-  /** Restore aligned face images (RGB(A), 8-bit or float) of one size; returns 8-bit RGB images. */
-  restoreImages(faces: readonly ColorImage[], options?: PipelineRunOptions): Promise<{ images: ColorImage<Uint8Array>[]; result: PipelineResult }>;
+  /** Restore aligned face images of one size (grey/RGB(A), 8/16-bit or float; alpha dropped); returns 8-bit RGB images. */
+  restoreImages(faces: readonly RasterImage[], options?: PipelineRunOptions): Promise<{ images: ColorImage<Uint8Array>[]; result: PipelineResult }>;
   /** Free every session the stages own. */
   dispose(): Promise<void>;
 }
@@ -202,7 +202,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     run,
     async restoreImages(faces, runOptions = {}) {
       if (!Array.isArray(faces) || faces.length === 0) invalidArgument('faces', 'a non-empty array of images', faces);
-      const tensor = imagesToTensor(faces as readonly RasterImage[], { range: 'signed', channels: 'rgb' });
+      const tensor = imagesToTensor(faces, { range: 'signed', channels: 'rgb' });
       const result = await run(tensor, runOptions);
       const images = tensorToImages(result.image, { range: 'signed', depth: 8 }) as ColorImage<Uint8Array>[];
       return { images, result };
