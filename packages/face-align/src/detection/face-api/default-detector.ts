@@ -23,7 +23,7 @@ export interface DefaultDetectorOptions extends FaceApiModelOptions {
 }
 
 function checkUnit(name: string, v: number | undefined): void {
-  if (v !== undefined && !(Number.isFinite(v) && v >= 0 && v < 1)) invalidArgument(name, 'a number in [0, 1)', v);
+  if (v !== undefined && !(Number.isFinite(v) && v >= 0 && v <= 1)) invalidArgument(name, 'a number in [0, 1]', v);
 }
 
 /** face-api's `clipAtImageBorders(...).floor()`: the integer crop the landmark net sees. */
