@@ -10,7 +10,7 @@ export type { ConfigValue, CreateSchedulerOptions, Logger, ResolvedConfig, Sched
 export { BETA_SCHEDULES, CONFIG_SPECS, PREDICTION_TYPES, TIMESTEP_SPACINGS, configBoolean, configClassNames, configNumber, configNumberOrNull, configString, requireSupported, resolveConfig, withConfig, type ConfigSpec, type OptionSpec } from './config';
 export { betasForConfig, cosineBetas, cumprodF32, linspaceF32, noiseScheduleForConfig, rescaleZeroTerminalSnr, type NoiseSchedule, type NoiseScheduleOptions } from './noise-schedule';
 export { checkNumInferenceSteps, discreteTimesteps, multistepTimesteps, numpyArange, numpyLinspace, roundHalfEven, sigmaFamilyTimesteps, type TimestepSpacing } from './timesteps';
-export { exponentialSigmas, finalSigma, interpolateSigmas, karrasSigmas, logSigmaTable, npInterp, sigmaTable, logMidpointFloat32, sigmaToAlphaSigmaT, sigmaToT, sigmaToTFloat32 } from './sigmas';
+export { betaSigmas, exponentialSigmas, finalSigma, interpolateSigmas, karrasSigmas, logSigmaTable, npInterp, sigmaTable, logMidpointFloat32, sigmaToAlphaSigmaT, sigmaToT, sigmaToTFloat32 } from './sigmas';
 export { checkFiniteNumber, checkNonNegative, checkTensor, checkTensorShape, finiteProbe, missingRng, notReady, throwIfNotFinite, timestepIndex } from './validate';
 export { clampInPlace, dynamicThresholdInPlace, epsFromX0, sigmaPredict, vpCombine, vpPredict, type PredictionType } from './maths/prediction';
 export { BaseScheduler, perItem } from './schedulers/base';
@@ -25,6 +25,7 @@ export { EulerAncestralDiscreteScheduler } from './schedulers/euler-ancestral';
 export { HeunDiscreteScheduler } from './schedulers/heun';
 export { LMSDiscreteScheduler, type LmsStepOptions } from './schedulers/lms';
 export { KDPM2DiscreteScheduler } from './schedulers/kdpm2';
+export { betaQuantile, incompleteBeta, logGamma } from './maths/beta-distribution';
 export { ancestralSigmas, derivative, eulerAncestralStep, eulerStep, heunCorrect, lmsCoefficients, lmsStep, scaleBySigma } from './maths/k-diffusion';
 export { DPMSolverMultistepScheduler, requireCommonSupport, sigmaAddNoise, zeroSnrSafeSchedule } from './schedulers/dpm-solver-multistep';
 export { DPMSolverSinglestepScheduler } from './schedulers/dpm-solver-singlestep';

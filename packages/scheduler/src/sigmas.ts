@@ -4,6 +4,7 @@
  * final sigma of `final_sigmas_type`.
  */
 import { SchedulerError } from './errors';
+import { betaQuantile } from './maths/beta-distribution';
 import { numpyLinspace } from './timesteps';
 
 const f32 = Math.fround;
@@ -112,6 +113,17 @@ export function exponentialSigmas(sigmaMin: number, sigmaMax: number, n: number)
   const a = Math.log(sigmaMax);
   const b = Math.log(sigmaMin);
   return numpyLinspace(a, b, n).map(Math.exp);
+}
+
+/**
+ * Beta sigmas (diffusers' `_convert_to_beta`, alpha = beta = 0.6 by default):
+ * `smin + ppf(1 - linspace(0, 1, n); alpha, beta)·(smax - smin)`, float64.
+ *
+ * @example
+ * betaSigmas(0.03, 14.6, 10); // descending from 14.6 to 0.03, dense at both ends
+ */
+export function betaSigmas(sigmaMin: number, sigmaMax: number, n: number, alpha = 0.6, beta = 0.6): Float64Array {
+  return numpyLinspace(0, 1, n).map((v) => sigmaMin + betaQuantile(1 - v, alpha, beta) * (sigmaMax - sigmaMin));
 }
 
 /**

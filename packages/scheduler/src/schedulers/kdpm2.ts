@@ -54,7 +54,7 @@ export class KDPM2DiscreteScheduler extends SigmaSchedulerBase {
     };
     this.sigmas = layout(base);
     this.sigmasInterpol = layout(interp);
-    const karrasLike = this.config.use_karras_sigmas === true || this.config.use_exponential_sigmas === true;
+    const karrasLike = this.config.use_karras_sigmas === true || this.config.use_exponential_sigmas === true || this.config.use_beta_sigmas === true;
     const tcast = karrasLike ? (v: number): number => v : Math.fround;
     const ts = new Float64Array(2 * N - 1);
     ts[0] = tcast(timesteps[0] as number);

@@ -6,7 +6,7 @@
 import { configBoolean, configNumber, configNumberOrNull, configString, requireSupported } from '../config';
 import { scaleBySigma } from '../maths/k-diffusion';
 import type { NoiseSchedule } from '../noise-schedule';
-import { exponentialSigmas, interpolateSigmas, karrasSigmas, logSigmaTable, sigmaTable, sigmaToT } from '../sigmas';
+import { betaSigmas, exponentialSigmas, interpolateSigmas, karrasSigmas, logSigmaTable, sigmaTable, sigmaToT } from '../sigmas';
 import { roundHalfEven, sigmaFamilyTimesteps, type TimestepSpacing } from '../timesteps';
 import type { ResolvedConfig } from '../types';
 import { checkTensor, checkTensorShape, throwIfNotFinite, timestepIndex } from '../validate';
@@ -32,7 +32,6 @@ export abstract class SigmaSchedulerBase extends BaseScheduler {
 
   constructor(className: string, config: ResolvedConfig, schedule?: NoiseSchedule) {
     super(className, config, schedule);
-    if ('use_beta_sigmas' in config) requireSupported(className, config, 'use_beta_sigmas', [false]);
     const families = ['use_karras_sigmas', 'use_exponential_sigmas', 'use_beta_sigmas'].filter((k) => configBoolean(config, k));
     if (families.length > 1) requireSupported(className, config, families[1] as string, [false]);
     this.sigmaTable = sigmaTable(this.schedule.alphasCumprod);
@@ -40,8 +39,8 @@ export abstract class SigmaSchedulerBase extends BaseScheduler {
   }
 
   /**
-   * Spaced timesteps and the sigmas at them; with Karras or exponential sigmas, the sigmas are
-   * replaced and the timesteps recomputed by `_sigma_to_t` (rounded when `roundConverted`).
+   * Spaced timesteps and the sigmas at them; with Karras, exponential or beta sigmas, the sigmas
+   * are replaced and the timesteps recomputed by `_sigma_to_t` (Karras ones rounded when `roundConverted`).
    */
   protected sigmaSchedule(numInferenceSteps: number, options: { roundConverted?: boolean; float32Timesteps?: boolean } = {}): SigmaSchedule {
     const T = this.numTrainTimesteps;
@@ -50,13 +49,14 @@ export abstract class SigmaSchedulerBase extends BaseScheduler {
     let sigmas = interpolateSigmas(timesteps, this.sigmaTable);
     const karras = configBoolean(this.config, 'use_karras_sigmas');
     const exponential = configBoolean(this.config, 'use_exponential_sigmas');
-    if (karras || exponential) {
+    const beta = configBoolean(this.config, 'use_beta_sigmas');
+    if (karras || exponential || beta) {
       const sigmaMin = ('sigma_min' in this.config ? configNumberOrNull(this.config, 'sigma_min') : null) ?? (sigmas[sigmas.length - 1] as number);
       const sigmaMax = ('sigma_max' in this.config ? configNumberOrNull(this.config, 'sigma_max') : null) ?? (sigmas[0] as number);
-      sigmas = karras ? karrasSigmas(sigmaMin, sigmaMax, numInferenceSteps) : exponentialSigmas(sigmaMin, sigmaMax, numInferenceSteps);
+      sigmas = karras ? karrasSigmas(sigmaMin, sigmaMax, numInferenceSteps) : exponential ? exponentialSigmas(sigmaMin, sigmaMax, numInferenceSteps) : betaSigmas(sigmaMin, sigmaMax, numInferenceSteps);
       timesteps = sigmas.map((s) => {
         const t = sigmaToT(s, this.logSigmas);
-        return options.roundConverted ? roundHalfEven(t) : t;
+        return options.roundConverted && karras ? roundHalfEven(t) : t;
       });
     }
     return { timesteps, sigmas };
