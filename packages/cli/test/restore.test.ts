@@ -112,6 +112,17 @@ describe('diffmac restore', () => {
     expect(hub.stderr).toMatch(/nobody\/no-such-bundle-xyz/);
   });
 
+  it('an interrupt stops the run, frees the pipeline and exits 130', async () => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 2500);
+    const started = performance.now();
+    const r = await cli(['restore', facePath, '-o', path.join(dir, 'abort'), '--model', tiny, '--aligned', '--stage1-steps', '1000', '--steps', '1000', '--quiet'], { signal: controller.signal });
+    clearTimeout(timer);
+    expect(r.code).toBe(130);
+    expect(r.stderr).toMatch(/interrupted/);
+    expect(performance.now() - started).toBeLessThan(60_000);
+  }, 120_000);
+
   it('usage errors exit 2', async () => {
     expect((await cli(['restore'])).code).toBe(2);
     expect((await cli(['restore', 'a.png'])).code).toBe(2);
