@@ -130,6 +130,29 @@ describe('createSession', () => {
     expect((e as DiffmacError).message).toContain('cpu');
   });
 
+  it('accepts any rank for an undeclared shape and never binds unnamed dimensions across inputs', async () => {
+    const b = new OnnxGraphBuilder();
+    const a = b.input('a', 'float32', ['n']);
+    const c = b.input('c', 'float32', ['n']);
+    b.node('Relu', [a], ['ra']);
+    b.node('Relu', [c], ['rc']);
+    b.output('ra', 'float32', ['n']);
+    b.output('rc', 'float32', ['n']);
+    const proto = b.toModelProto();
+    const [ia, ic] = proto.graph!.input!;
+    ia!.type!.tensorType!.shape = null; // no shape at all: unknown rank
+    ic!.type!.tensorType!.shape = { dim: [{}] }; // one dimension with neither size nor name
+    const { onnx } = await import('../src/onnx/proto');
+    const s = await createSession(onnx.ModelProto.encode(proto).finish());
+    const ua = s.inputs.find((i) => i.name === 'a')!;
+    expect(ua.unknownRank).toBe(true);
+    expect(s.inputs.find((i) => i.name === 'c')!.shape[0]).toMatch(/^unk_/);
+    const out = await s.run({ a: { data: new Float32Array([-1, 2, 3, -4]), shape: [2, 2] }, c: { data: new Float32Array([-5, 6, 7]), shape: [3] } });
+    expect(Array.from(out.ra!.data as Float32Array)).toEqual([0, 2, 3, 0]);
+    expect(out.rc!.shape).toEqual([3]);
+    await s.dispose();
+  });
+
   it('names missing and corrupt model files, and bad options', async () => {
     expect(await codeOf(createSession(join(dir, 'absent.onnx')))).toBe('MODEL_FILE_MISSING');
     await writeFile(join(dir, 'bad.onnx'), new Uint8Array([1, 2, 3, 4, 5, 6, 7]));

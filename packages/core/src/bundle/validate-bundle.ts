@@ -99,6 +99,7 @@ function compareTensors(
         received: found.dtype,
       });
     }
+    if (found.unknownRank) continue;
     const sameRank = found.shape.length === spec.shape.length;
     const sameDims = sameRank && spec.shape.every((d, i) => (typeof d === 'number' ? found.shape[i] === d : typeof found.shape[i] === 'string'));
     if (!sameDims) {

@@ -65,7 +65,7 @@ function signatureFromMetadata(meta: readonly ort.InferenceSession.ValueMetadata
     out.push({
       name: m.name,
       dtype: ortTypes[m.type] ?? 'unknown',
-      shape: (m.shape as readonly (number | string)[]).map((d, i) => (typeof d === 'number' && d < 0 ? `unk_${i}` : d)),
+      shape: (m.shape as readonly (number | string)[]).map((d, i) => ((typeof d === 'number' && d < 0) || d === '' ? `unk_${i}` : d)),
     });
   }
   return out;
@@ -146,7 +146,9 @@ export async function createSession(model: string | Uint8Array, options: Session
   }
   let inputs = signatureFromMetadata(native.inputMetadata);
   let outputs = signatureFromMetadata(native.outputMetadata);
-  if (!inputs || !outputs) {
+  // onnxruntime reports an undeclared shape as [] like a scalar's: the protobuf tells them apart.
+  const ambiguous = [...(inputs ?? []), ...(outputs ?? [])].some((t) => t.shape.length === 0);
+  if (!inputs || !outputs || ambiguous) {
     const parsed = typeof model === 'string' ? await readOnnxSignatureFile(model, name) : readOnnxSignature(model, name);
     inputs = [...parsed.inputs];
     outputs = [...parsed.outputs];

@@ -29,6 +29,8 @@ export interface TensorSignature {
   readonly name: string;
   readonly dtype: TensorDataType | 'unknown';
   readonly shape: readonly (number | string)[];
+  /** The model declares no shape at all (any rank is accepted; `shape` is then empty). */
+  readonly unknownRank?: boolean;
 }
 
 /** Per-call options of {@link InferenceSession.run}. */

@@ -102,6 +102,7 @@ function checkFeed(signature: TensorSignature, feed: Tensor, model: string, symb
   if (size !== feed.data.length) {
     fail('SESSION_INPUT_SHAPE', model, signature.name, `holds ${feed.data.length} values for shape [${shape.join(', ')}]`, `${size} values`, String(feed.data.length));
   }
+  if (signature.unknownRank) return;
   if (shape.length !== expected.length) {
     fail('SESSION_INPUT_SHAPE', model, signature.name, 'has the wrong rank', `rank ${expected.length} [${expected.join(', ')}]`, `[${shape.join(', ')}]`);
   }

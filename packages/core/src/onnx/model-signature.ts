@@ -29,11 +29,13 @@ function toNumber(v: unknown): number {
 function signatureOf(info: ValueInfo): TensorSignature {
   const tensorType = info.type?.tensorType;
   const dims = tensorType?.shape?.dim ?? [];
-  return {
+  const signature: TensorSignature = {
     name: info.name,
     dtype: dataTypeFromOnnx(tensorType?.elemType),
-    shape: dims.map((d, i) => (d.dimParam ? d.dimParam : d.dimValue !== undefined && d.dimValue !== null ? toNumber(d.dimValue) : `d${i}`)),
+    // A dimension with neither a size nor a name is unknown: `unk_<axis>` (never bound across inputs).
+    shape: dims.map((d, i) => (d.dimParam ? d.dimParam : d.dimValue !== undefined && d.dimValue !== null ? toNumber(d.dimValue) : `unk_${i}`)),
   };
+  return tensorType?.shape ? signature : { ...signature, unknownRank: true };
 }
 
 /**
