@@ -1,4 +1,4 @@
-import { invalidArgument, type ColorImage } from '@diffmac/core';
+import { invalidArgument, roundHalfEven, type ColorImage } from '@diffmac/core';
 import { assertColorImage } from '../image/assert-color-image';
 
 const f32 = Math.fround;
@@ -52,9 +52,7 @@ function taps(dst: number, src: number): Taps {
     start[d] = s - 3;
     for (let k = 0; k < 8; k++) {
       coeffs[d * 8 + k] = c[k]!;
-      const v = c[k]! * 2048;
-      const r = Math.round(v);
-      fixed[d * 8 + k] = r - v === 0.5 && (r & 1) !== 0 ? r - 1 : r;
+      fixed[d * 8 + k] = roundHalfEven(c[k]! * 2048);
     }
   }
   return { start, coeffs, fixed };

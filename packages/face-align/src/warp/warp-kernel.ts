@@ -1,10 +1,25 @@
+import { roundHalfEven } from '@diffmac/core';
 import type { AffineMatrix } from '../geometry/affine';
 import { borderIndex, type BorderMode } from './border';
 
-/** Round half to even, as OpenCV's `cvRound` (lrint) does. */
-export function roundHalfEven(v: number): number {
-  const r = Math.round(v);
-  return r - v === 0.5 && (r & 1) !== 0 ? r - 1 : r;
+/**
+ * OpenCV's per-column coordinate terms of warpAffine: `round(M00·x·1024)` and `round(M10·x·1024)`
+ * (round half to even), for the window's columns.
+ */
+function columnTerms(m0: number, m3: number, window: Window): [Int32Array, Int32Array] {
+  const adelta = new Int32Array(window.width);
+  const bdelta = new Int32Array(window.width);
+  for (let i = 0; i < window.width; i++) {
+    const x = window.x + i;
+    adelta[i] = roundHalfEven(m0 * x * 1024);
+    bdelta[i] = roundHalfEven(m3 * x * 1024);
+  }
+  return [adelta, bdelta];
+}
+
+/** OpenCV's per-row term `round((M01·y + M02)·1024) + 16` (16 = half of a 1/32-px step, in 1/1024 px). */
+function rowTerm(a: number, b: number, y: number): number {
+  return roundHalfEven((a * y + b) * 1024) + 16;
 }
 
 /** Interleaved pixels plus their layout. */
@@ -47,19 +62,13 @@ function warpU8(src: Planes<Uint8Array>, inverse: AffineMatrix, out: Uint8Array,
   const { width: sw, height: sh, channels: cn } = src;
   const [m0, m1, m2, m3, m4, m5] = inverse;
   const ww = window.width;
-  const adelta = new Int32Array(ww);
-  const bdelta = new Int32Array(ww);
-  for (let i = 0; i < ww; i++) {
-    const x = window.x + i;
-    adelta[i] = roundHalfEven(m0 * x * 1024);
-    bdelta[i] = roundHalfEven(m3 * x * 1024);
-  }
+  const [adelta, bdelta] = columnTerms(m0, m3, window);
   const constant = border === 'constant';
   const stride = sw * cn;
   for (let j = 0; j < window.height; j++) {
     const y = window.y + j;
-    const X0 = roundHalfEven((m1 * y + m2) * 1024) + 16;
-    const Y0 = roundHalfEven((m4 * y + m5) * 1024) + 16;
+    const X0 = rowTerm(m1, m2, y);
+    const Y0 = rowTerm(m4, m5, y);
     let o = j * ww * cn;
     const S = src.data;
     const D = out;
@@ -118,19 +127,13 @@ function warpF32(
   const { width: sw, height: sh, channels: cn } = src;
   const [m0, m1, m2, m3, m4, m5] = inverse;
   const ww = window.width;
-  const adelta = new Int32Array(ww);
-  const bdelta = new Int32Array(ww);
-  for (let i = 0; i < ww; i++) {
-    const x = window.x + i;
-    adelta[i] = roundHalfEven(m0 * x * 1024);
-    bdelta[i] = roundHalfEven(m3 * x * 1024);
-  }
+  const [adelta, bdelta] = columnTerms(m0, m3, window);
   const constant = border === 'constant';
   const stride = sw * cn;
   for (let j = 0; j < window.height; j++) {
     const y = window.y + j;
-    const X0 = roundHalfEven((m1 * y + m2) * 1024) + 16;
-    const Y0 = roundHalfEven((m4 * y + m5) * 1024) + 16;
+    const X0 = rowTerm(m1, m2, y);
+    const Y0 = rowTerm(m4, m5, y);
     let o = j * ww * cn;
     const S = src.data;
     const D = out;
@@ -181,17 +184,11 @@ function warpF32(
 export function warpOnes(sw: number, sh: number, inverse: AffineMatrix, out: Float32Array, window: Window): void {
   const [m0, m1, m2, m3, m4, m5] = inverse;
   const ww = window.width;
-  const adelta = new Int32Array(ww);
-  const bdelta = new Int32Array(ww);
-  for (let i = 0; i < ww; i++) {
-    const x = window.x + i;
-    adelta[i] = roundHalfEven(m0 * x * 1024);
-    bdelta[i] = roundHalfEven(m3 * x * 1024);
-  }
+  const [adelta, bdelta] = columnTerms(m0, m3, window);
   for (let j = 0; j < window.height; j++) {
     const y = window.y + j;
-    const X0 = roundHalfEven((m1 * y + m2) * 1024) + 16;
-    const Y0 = roundHalfEven((m4 * y + m5) * 1024) + 16;
+    const X0 = rowTerm(m1, m2, y);
+    const Y0 = rowTerm(m4, m5, y);
     const o = j * ww;
     for (let i = 0; i < ww; i++) {
       const X = (X0 + adelta[i]!) >> 5;
