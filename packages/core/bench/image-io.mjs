@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Image I/O benchmark: @diffmac/core (sharp + TypeScript conversions) against OpenCV + numpy
 // (Debian python3-opencv) on the same files, one thread each.
-// Usage (from packages/core): node bench/image-io.mjs [--quick] [--skip-python]
+// Usage (from packages/core): node bench/image-io.mjs [--quick] [--rounds N] [--skip-python]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,7 +29,7 @@ try {
   });
   // Alternate the two sides for a few rounds and keep each case's best median, so a burst of load
   // on a shared machine does not land on one side only.
-  const rounds = quick ? 1 : 3;
+  const rounds = argv.includes('--rounds') ? Number(argv[argv.indexOf('--rounds') + 1]) : quick ? 1 : 3;
   let js;
   let py;
   const best = (a, b) => (a === undefined ? b : { ...b, cases: Object.fromEntries(Object.entries(b.cases).map(([k, v]) => [k, Math.min(v, a.cases[k])])) });
