@@ -1,10 +1,9 @@
-import { DiffmacError, describeValue } from '@diffmac/core';
-import type { ColorImage } from '@diffmac/core';
+import { assertRasterImage, DiffmacError, describeValue, type ColorImage, type RasterImage } from '@diffmac/core';
 
 /**
- * Check that `image` is a {@link ColorImage}: positive integer size, 3 or 4 channels, Uint8Array
- * or Float32Array data of exactly width × height × channels values. Throws `INVALID_IMAGE` naming
- * `argument`.
+ * Check that `image` is a {@link ColorImage}: core's raster checks (positive integer size, data of
+ * exactly width × height × channels values), plus 3 or 4 channels and Uint8Array or Float32Array
+ * data. Throws `INVALID_IMAGE` naming `argument`.
  *
  * @example
  * assertColorImage({ width: 1, height: 1, channels: 3, data: new Uint8Array(3) }, 'photo');
@@ -14,10 +13,8 @@ export function assertColorImage(image: unknown, argument = 'image'): asserts im
     throw new DiffmacError('INVALID_IMAGE', `Expected ${expected} for ${argument}, received ${received}`, { argument, expected, received });
   };
   if (image === null || typeof image !== 'object') fail('an image { width, height, channels, data }', describeValue(image));
-  const { width, height, channels, data } = image as ColorImage;
-  if (!Number.isInteger(width) || width < 1) fail('a positive integer width', describeValue(width));
-  if (!Number.isInteger(height) || height < 1) fail('a positive integer height', describeValue(height));
+  const { channels, data } = image as ColorImage;
   if (channels !== 3 && channels !== 4) fail('3 (RGB) or 4 (RGBA) channels', describeValue(channels));
   if (!(data instanceof Uint8Array || data instanceof Float32Array)) fail('Uint8Array or Float32Array data', describeValue(data));
-  if (data.length !== width * height * channels) fail(`${width * height * channels} values (${width}x${height}x${channels})`, `${data.length} values`);
+  assertRasterImage(image as RasterImage, argument);
 }
