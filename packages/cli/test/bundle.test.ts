@@ -53,6 +53,18 @@ describe('diffmac bundle', () => {
     expect(r.stderr).toContain(join(work, 'cache', 'someone', 'not-here'));
   });
 
+  it('init writes diffmac.json for a folder of models that check then accepts', async () => {
+    await cli(['bundle', 'make-tiny', join(work, 'plain'), '--kind', 'diffusers']);
+    await rm(join(work, 'plain', 'diffmac.json'));
+    expect((await cli(['bundle', 'check', join(work, 'plain')])).code).toBe(1);
+    const r = await cli(['bundle', 'init', 'plain', '--resolution', '64', '--name', 'sd-like'], { cwd: work });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('6 components, 8 files, 64px, eps');
+    const checked = await cli(['bundle', 'check', join(work, 'plain'), '--json']);
+    expect(JSON.parse(checked.stdout)).toMatchObject({ ok: true, name: 'sd-like', resolution: 64 });
+    expect((await cli(['bundle', 'init', 'plain', '--parameterization', 'flow'], { cwd: work })).code).toBe(2);
+  });
+
   it('usage errors exit 2', async () => {
     expect((await cli(['bundle'])).code).toBe(2);
     expect((await cli(['bundle', 'make-tiny'])).code).toBe(2);

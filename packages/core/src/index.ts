@@ -44,6 +44,7 @@ export { bundleLayoutHint, validateBundle, type BundleProgressEvent, type Valida
 export { defaultBundleCacheDir, isHubId, resolveHubBundle, type HubBundleOptions } from './bundle/hub';
 export { ModelBundle, loadBundle, type BundleComponent, type LoadBundleOptions } from './bundle/load-bundle';
 export { writeTinyBundle, type TinyBundleKind, type WriteTinyBundleOptions } from './bundle/write-tiny-bundle';
+export { createBundleManifest, type CreateBundleManifestOptions } from './bundle/create-manifest';
 export { tinyTokenizerFiles, tinyTokenizerSpecial, tinyTokenizerVocabSize } from './text/tiny-tokenizer';
 export { encodePrompt, type EncodePromptOptions, type EncodedPrompt } from './text/encode-prompt';
 export type { ColorImage, ImagePixels, RasterImage } from './image/types';

@@ -330,3 +330,40 @@ describe('hub ids', () => {
     expect((missing as DiffmacError).code).toBe('BUNDLE_DOWNLOAD_FAILED');
   });
 });
+
+describe('createBundleManifest', () => {
+  it('rebuilds diffmac.json from the folder layout, the ONNX files and the digests', async () => {
+    const dir = join(work, 'init');
+    const original = await writeTinyBundle(dir, { seed: 4, parameterization: 'v' });
+    await rm(join(dir, 'diffmac.json'));
+    const { createBundleManifest } = await import('../src/index');
+    const made = await createBundleManifest(dir, { resolution: 64 });
+    expect(made.files).toEqual(original.files);
+    expect(Object.keys(made.components).sort()).toEqual(Object.keys(original.components).sort());
+    for (const [name, c] of Object.entries(original.components)) {
+      expect(made.components[name]!.path).toBe(c.path);
+      expect(made.components[name]!.inputs).toEqual(c.inputs);
+      expect(made.components[name]!.outputs).toEqual(c.outputs);
+    }
+    expect(made.parameterization).toBe('v'); // from scheduler_config.json's prediction_type
+    expect(made.resolution).toBe(64);
+    const bundle = await loadBundle(dir);
+    expect(bundle.manifest.name).toBe('init');
+  });
+
+  it('makes a one-model bundle from a lone model.onnx, and refuses a folder without models', async () => {
+    const { createBundleManifest, buildTinyRestorer } = await import('../src/index');
+    const dir = join(work, 'lone');
+    await writeTinyBundle(join(work, 'lone-src'), { kind: 'restorer', resolution: 32 });
+    await cp(join(work, 'lone-src', 'model.onnx'), join(dir, 'model.onnx'), { recursive: true });
+    const made = await createBundleManifest(dir, { write: false });
+    expect(made.components.restorer!.inputs!.map((i) => i.name)).toEqual(['input', 'w']);
+    await expect(loadBundle(dir)).rejects.toMatchObject({ code: 'BUNDLE_MISSING_FILE' }); // write: false wrote nothing
+    await createBundleManifest(dir);
+    expect((await loadBundle(dir)).component('restorer').path).toBe(join(dir, 'model.onnx'));
+    expect(buildTinyRestorer).toBeTypeOf('function');
+    const empty = join(work, 'empty-init');
+    await cp(join(work, 'lone-src', 'diffmac.json'), join(empty, 'notes.json'), { recursive: true });
+    await expect(createBundleManifest(empty)).rejects.toMatchObject({ code: 'BUNDLE_MISSING_FILE' });
+  });
+});

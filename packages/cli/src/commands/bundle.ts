@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DiffmacError, isHubId, loadBundle, writeTinyBundle, type BundleManifest, type ModelBundle, type TinyBundleKind } from '@diffmac/core';
+import { DiffmacError, createBundleManifest, isHubId, loadBundle, writeTinyBundle, type BundleManifest, type ModelBundle, type TinyBundleKind } from '@diffmac/core';
 import { ExitCode, type CliIo, type Command } from '../command';
 import { createProgressBar } from '../progress';
 import { UsageError } from '../usage-error';
@@ -10,6 +10,7 @@ const kinds: readonly TinyBundleKind[] = ['diffmac', 'diffusers', 'restorer'];
 
 const usage = `Usage: diffmac bundle make-tiny <dir> [--seed N] [--kind diffmac|diffusers|restorer] [--resolution N] [--json]
        diffmac bundle check <dir | owner/name> [--allow-network] [--cache-dir <dir>] [--no-digests] [--json]
+       diffmac bundle init <dir> [--resolution N] [--parameterization eps|v|x0] [--name S] [--json]
 
 Model bundles: a diffusers ONNX folder (model_index.json, unet/, vae_encoder/, vae_decoder/,
 text_encoder/, tokenizer/, scheduler/) plus diffmac.json naming each component's role, tensors,
@@ -17,11 +18,16 @@ parameterization, resolution and the sha256 of every file.
 
   make-tiny   write a tiny bundle with seeded random weights and real signatures (offline, < 1 MB)
   check       validate a bundle folder or Hub id: manifest, paths, digests, every ONNX signature
+  init        write diffmac.json for models already in a folder (an Optimum diffusers ONNX export,
+              DiffMAC parts, or one restorer model.onnx), reading tensors from the ONNX files
 
 Options:
   --seed <n>           make-tiny: weight seed (default 0)
   --kind <kind>        make-tiny: ${kinds.join(' | ')} (default diffmac)
-  --resolution <n>     make-tiny: face size in pixels, a multiple of 16 (default 64; restorer 512)
+  --resolution <n>     make-tiny: face size in pixels, a multiple of 16 (default 64; restorer 512);
+                       init: the bundle's face size (default from the UNet's latent size, else 512)
+  --parameterization   init: eps | v | x0 (default from scheduler_config.json's prediction_type)
+  --name <s>           init: bundle name (default the folder name)
   --allow-network      check: download a Hub bundle that is not cached
   --cache-dir <dir>    check: where Hub bundles are cached (default ~/.cache/diffmac/bundles)
   --no-digests         check: skip the sha256 check of every file
@@ -128,15 +134,47 @@ async function check(argv: string[], io: CliIo, signal: AbortSignal): Promise<nu
   return ExitCode.ok;
 }
 
-/** `diffmac bundle`: write tiny bundles and validate bundles. */
+async function init(argv: string[], io: CliIo, signal: AbortSignal): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      resolution: { type: 'string' },
+      parameterization: { type: 'string' },
+      name: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError(`init expects one <dir>, received ${positionals.length}`);
+  const p = values.parameterization;
+  if (p !== undefined && p !== 'eps' && p !== 'v' && p !== 'x0') throw new UsageError(`--parameterization must be eps, v or x0, received ${JSON.stringify(p)}`);
+  const resolution = parseInteger(values.resolution, '--resolution');
+  const dir = path.resolve(io.cwd, positionals[0]!);
+  const manifest = await createBundleManifest(dir, {
+    signal,
+    ...(resolution === undefined ? {} : { resolution }),
+    ...(p === undefined ? {} : { parameterization: p }),
+    ...(values.name === undefined ? {} : { name: values.name }),
+  });
+  if (values.json) {
+    io.stdout.write(`${JSON.stringify({ ok: true, dir, name: manifest.name, resolution: manifest.resolution, parameterization: manifest.parameterization, components: summary(manifest), files: manifest.files }, null, 2)}\n`);
+  } else {
+    io.stdout.write(`wrote ${path.join(dir, 'diffmac.json')}: ${Object.keys(manifest.components).length} components, ${Object.keys(manifest.files).length} files, ${manifest.resolution}px, ${manifest.parameterization}\n`);
+    printComponents(io, manifest);
+  }
+  return ExitCode.ok;
+}
+
+/** `diffmac bundle`: write tiny bundles, write manifests and validate bundles. */
 export const bundleCommand: Command = {
   name: 'bundle',
-  summary: 'make a tiny model bundle or check a bundle (folder or Hub id)',
+  summary: 'make a tiny model bundle, write a manifest for a model folder, or check a bundle',
   usage,
   async run(argv, io, signal) {
     const [sub, ...rest] = argv;
     if (sub === 'make-tiny') return makeTiny(rest, io);
     if (sub === 'check') return check(rest, io, signal);
-    throw new UsageError(`expected a subcommand make-tiny or check, received ${sub === undefined ? 'nothing' : JSON.stringify(sub)}`);
+    if (sub === 'init') return init(rest, io, signal);
+    throw new UsageError(`expected a subcommand make-tiny, check or init, received ${sub === undefined ? 'nothing' : JSON.stringify(sub)}`);
   },
 };
