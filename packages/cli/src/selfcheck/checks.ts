@@ -5,6 +5,10 @@ import { buildTinyUnet, createSession as createTinySession } from '@diffmac/core
 import { convertFaceApiModel } from '@diffmac/face-align';
 import { psnr as evalPsnr, ssim as evalSsim } from '@diffmac/eval';
 import { alignFace, ffhqTemplate, pasteBack } from '@diffmac/face-align';
+import { createPresetPipeline, loadBundle, writeTinyBundle } from '@diffmac/core';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** One offline check of one package; `run` resolves to a short description of what it saw. */
 export interface SelfCheck {
@@ -68,6 +72,30 @@ export const selfChecks: readonly SelfCheck[] = [
         return `${(unet.bytes.byteLength / 1e3).toFixed(1)} kB UNet, out_sample 1x4x8x8 finite`;
       } finally {
         await session.dispose();
+      }
+    },
+  },
+  {
+    package: '@diffmac/core',
+    name: 'diffmac pipeline on a tiny bundle (seeded, deterministic)',
+    run: async (signal) => {
+      // Stage I (diffusion + AdaIN) → learned MIB → Stage II → AdaIN colour fix on a 64² face, twice with one seed.
+      const dir = await mkdtemp(join(tmpdir(), 'diffmac-selfcheck-'));
+      try {
+        await writeTinyBundle(dir, { seed: 0 });
+        const pipeline = await createPresetPipeline(await loadBundle(dir), { preset: 'diffmac', stage1Steps: 2, steps: 4, session: { threads: 1 }, signal });
+        try {
+          const face = { data: new Float32Array(3 * 64 * 64).map((_, k) => Math.sin(k / 97) * 0.8), shape: [1, 3, 64, 64] };
+          const a = await pipeline.run(face, { seed: 1, signal });
+          const b = await pipeline.run(face, { seed: 1, signal });
+          if (a.image.shape.join('x') !== '1x3x64x64') throw new Error(`output shape ${a.image.shape.join('x')}, expected 1x3x64x64`);
+          if (!a.image.data.every((v, k) => v === b.image.data[k] && v >= -1 && v <= 1)) throw new Error('two runs with one seed differ, or leave [-1, 1]');
+          return `${pipeline.name}: 64² face in ${a.timings.total.toFixed(0)} ms, ${a.compressed!.rateBitsPerElement.toFixed(2)} bits/element through the MIB, same seed → same output`;
+        } finally {
+          await pipeline.dispose();
+        }
+      } finally {
+        await rm(dir, { recursive: true, force: true });
       }
     },
   },
