@@ -62,7 +62,6 @@ describe('resolveConfig', () => {
     const e = thrown(() => createScheduler('DDPMScheduler', { variance_type: 'fixed_large_log' }));
     expect([e.code, e.argument]).toEqual(['UNSUPPORTED_OPTION', 'config.variance_type']);
     expect(e.expected).toContain('"fixed_small"');
-    expect(thrown(() => createScheduler('EulerDiscreteScheduler', { interpolation_type: 'log_linear' })).argument).toBe('config.interpolation_type');
     expect(thrown(() => createScheduler('KDPM2DiscreteScheduler', { prediction_type: 'sample' })).code).toBe('UNSUPPORTED_OPTION');
     expect(thrown(() => createScheduler('EulerDiscreteScheduler', { use_karras_sigmas: true, use_exponential_sigmas: true })).code).toBe('UNSUPPORTED_OPTION');
   });

@@ -188,6 +188,25 @@ describe('Euler options', () => {
     expect(es[0]).toBeCloseTo(sig[0] as number, 4);
   });
 
+  it("log_linear interpolation: N+1 log-spaced sigmas from sigma(T-1) to sigma(0), then the final sigma", () => {
+    const s = createScheduler('EulerDiscreteScheduler', { ...SD, interpolation_type: 'log_linear' });
+    s.setTimesteps(8);
+    const sig = Array.from(s.sigmas as Float32Array);
+    expect(sig.length).toBe(10);
+    expect(s.timesteps.length).toBe(8);
+    const sd = Math.sqrt((1 - (s.alphasCumprod[999] as number)) / (s.alphasCumprod[999] as number));
+    const s0 = Math.sqrt((1 - (s.alphasCumprod[0] as number)) / (s.alphasCumprod[0] as number));
+    expect(sig[0]).toBeCloseTo(sd, 4);
+    expect(sig[8]).toBeCloseTo(s0, 5);
+    expect(sig[9]).toBe(0);
+    const r = sig.slice(1, 9).map((v, i) => Math.log(v / (sig[i] as number)));
+    for (const v of r) expect(v).toBeCloseTo(r[0] as number, 4);
+    // a rollout runs and ends at noise level sigma(0), as diffusers does
+    let x: Float32Array = randomTensor(50).map((v) => v * s.initNoiseSigma);
+    for (const t of s.timesteps) x = s.step(s.scaleModelInput(x, t).map((v) => 0.5 * Math.tanh(v)), t, x).prevSample;
+    expect(x.every(Number.isFinite)).toBe(true);
+  });
+
   it('Karras sigmas honour sigma_min / sigma_max overrides', () => {
     const s = createScheduler('EulerDiscreteScheduler', { ...SD, use_karras_sigmas: true, sigma_min: 0.1, sigma_max: 10 });
     s.setTimesteps(8);

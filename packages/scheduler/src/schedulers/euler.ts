@@ -2,9 +2,9 @@
  * EulerDiscreteScheduler (Karras et al. 2022, Algorithm 2), step for step as diffusers: interpolated,
  * Karras or exponential sigmas, `final_sigmas_type`, optional churn (`sChurn`) with noise from the rng.
  */
-import { configString, requireSupported } from '../config';
+import { configString } from '../config';
 import { sigmaPredict } from '../maths/prediction';
-import { noiseScheduleForConfig } from '../noise-schedule';
+import { linspaceF32, noiseScheduleForConfig } from '../noise-schedule';
 import { finalSigma } from '../sigmas';
 import type { ResolvedConfig, StepOptions, StepResult } from '../types';
 import { missingRng, throwIfNotFinite } from '../validate';
@@ -32,11 +32,17 @@ export class EulerDiscreteScheduler extends SigmaSchedulerBase {
 
   constructor(config: ResolvedConfig) {
     super('EulerDiscreteScheduler', config, noiseScheduleForConfig(config, { zeroSnrFloor: true }));
-    requireSupported(this.className, config, 'interpolation_type', ['linear']);
   }
 
   setTimesteps(numInferenceSteps: number): void {
-    const { timesteps, sigmas } = this.sigmaSchedule(numInferenceSteps);
+    // log_linear (diffusers): N+1 float32 sigmas log-spaced from sigma(T-1) to sigma(0), at the spaced
+    // timesteps; the last step then ends at sigma(0) and the appended final sigma is never reached
+    const logLinear = (): Float64Array => {
+      const table = this.sigmaTable;
+      const logs = linspaceF32(Math.fround(Math.log(table[table.length - 1] as number)), Math.fround(Math.log(table[0] as number)), numInferenceSteps + 1);
+      return Float64Array.from(logs, (v) => Math.fround(Math.exp(v)));
+    };
+    const { timesteps, sigmas } = this.sigmaSchedule(numInferenceSteps, this.config.interpolation_type === 'log_linear' ? { baseSigmas: logLinear } : {});
     const all = new Float32Array(sigmas.length + 1);
     all.set(sigmas);
     all[sigmas.length] = finalSigma(configString(this.config, 'final_sigmas_type'), this.schedule.alphasCumprod);

@@ -42,11 +42,14 @@ export abstract class SigmaSchedulerBase extends BaseScheduler {
    * Spaced timesteps and the sigmas at them; with Karras, exponential or beta sigmas, the sigmas
    * are replaced and the timesteps recomputed by `_sigma_to_t` (Karras ones rounded when `roundConverted`).
    */
-  protected sigmaSchedule(numInferenceSteps: number, options: { roundConverted?: boolean; float32Timesteps?: boolean } = {}): SigmaSchedule {
+  protected sigmaSchedule(
+    numInferenceSteps: number,
+    options: { roundConverted?: boolean; float32Timesteps?: boolean; baseSigmas?: (timesteps: Float64Array) => Float64Array } = {},
+  ): SigmaSchedule {
     const T = this.numTrainTimesteps;
     let timesteps = sigmaFamilyTimesteps(configString(this.config, 'timestep_spacing') as TimestepSpacing, T, numInferenceSteps, configNumber(this.config, 'steps_offset'));
     if (options.float32Timesteps) timesteps = timesteps.map(Math.fround);
-    let sigmas = interpolateSigmas(timesteps, this.sigmaTable);
+    let sigmas = options.baseSigmas ? options.baseSigmas(timesteps) : interpolateSigmas(timesteps, this.sigmaTable);
     const karras = configBoolean(this.config, 'use_karras_sigmas');
     const exponential = configBoolean(this.config, 'use_exponential_sigmas');
     const beta = configBoolean(this.config, 'use_beta_sigmas');
