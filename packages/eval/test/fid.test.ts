@@ -80,7 +80,7 @@ describe('matrix square root and eigen solvers (float64)', () => {
     const viaSqrtm = (() => {
       const r = sqrtmPsd(s1, 8);
       const m = new Float64Array(64);
-      for (let i = 0; i < 8; i++) for (let j = 0; j < 8; j++) for (let k = 0; k < 8; k++) for (let q = 0; q < 8; q++) m[i * 8 + j] += (r[i * 8 + k] as number) * (s2[k * 8 + q] as number) * (r[q * 8 + j] as number);
+      for (let i = 0; i < 8; i++) for (let j = 0; j < 8; j++) for (let k = 0; k < 8; k++) for (let q = 0; q < 8; q++) m[i * 8 + j] = (m[i * 8 + j] as number) + (r[i * 8 + k] as number) * (s2[k * 8 + q] as number) * (r[q * 8 + j] as number);
       return Array.from(symmetricEigen(m, 8).values).reduce((t, v) => t + Math.sqrt(Math.max(0, v)), 0);
     })();
     expect(traceSqrtProduct(s1, s2, 8)).toBeCloseTo(viaSqrtm, 9);
