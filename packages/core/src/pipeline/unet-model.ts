@@ -159,7 +159,12 @@ export function createUnetModel(options: UnetModelOptions): DiffusionModel {
   };
 }
 
-/** The scheduler's prediction type of a bundle parameterisation. */
+/**
+ * The scheduler's prediction type of a bundle parameterisation.
+ *
+ * @example
+ * predictionType('v'); // 'v_prediction'
+ */
 export function predictionType(parameterization: Parameterization): PredictionType {
   return parameterization === 'v' ? 'v_prediction' : parameterization === 'x0' ? 'sample' : 'epsilon';
 }
