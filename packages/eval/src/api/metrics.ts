@@ -74,7 +74,7 @@ export interface CreateMetricOptions {
 /** An accumulator bound to a metric: `update` scores a pair (or one image) and keeps the score. */
 export interface MetricAccumulator {
   readonly metric: MetricName;
-  /** Score `img` (against `ref` for full-reference metrics), keep the score, return it. */
+  /** Score `img` (against `ref` for full-reference metrics), keep the score, return it (FID keeps the image's features and returns NaN). */
   update(img: ColorImage, ref?: ColorImage, id?: string): Promise<number>;
   /** Keep an already computed score (e.g. one a worker sent). */
   add(score: number, id?: string): void;

@@ -169,7 +169,7 @@ export async function createFanLandmarker(options: FanLandmarkerOptions): Promis
 export function landmarkDetectorFromFaceDetector(detector: FaceDetector, ownsDetector = false): LandmarkDetector {
   return {
     async landmarks(face, o = {}) {
-      const faces = await detector.detect(face, { minScore: 0, ...(o.signal ? { signal: o.signal } : {}) });
+      const faces = await detector.detect(face, o.signal ? { signal: o.signal } : {});
       const best = faces[0];
       if (!best?.landmarks || best.landmarks.length === 0) {
         throw new DiffmacError('NO_FACE_LANDMARKS', `No face with dense landmarks found in a ${face.height}x${face.width} image`, {
