@@ -1,3 +1,5 @@
+import { tridiagonalQl } from './tridiagonal-ql';
+
 /**
  * Eigenvalues (ascending) of a real symmetric n x n matrix (row-major), float64: Householder
  * tridiagonalisation (EISPACK tred2 without accumulating vectors, run on the transposed storage
@@ -67,56 +69,7 @@ export function symmetricEigenvalues(matrix: Float64Array, n: number): Float64Ar
     d[i] = h;
   }
   for (let j = 0; j < n; j++) d[j] = T[j * n + j] as number;
-  // tql1
-  for (let i = 1; i < n; i++) e[i - 1] = e[i] as number;
-  e[n - 1] = 0;
-  let f = 0;
-  let tst1 = 0;
-  const eps = 2 ** -52;
-  for (let l = 0; l < n; l++) {
-    tst1 = Math.max(tst1, Math.abs(d[l] as number) + Math.abs(e[l] as number));
-    let m = l;
-    while (m < n && Math.abs(e[m] as number) > eps * tst1) m++;
-    if (m > l) {
-      do {
-        let g = d[l] as number;
-        let p = ((d[l + 1] as number) - g) / (2 * (e[l] as number));
-        let r = Math.hypot(p, 1);
-        if (p < 0) r = -r;
-        d[l] = (e[l] as number) / (p + r);
-        d[l + 1] = (e[l] as number) * (p + r);
-        const dl1 = d[l + 1] as number;
-        let h = g - (d[l] as number);
-        for (let i = l + 2; i < n; i++) d[i] = (d[i] as number) - h;
-        f += h;
-        p = d[m] as number;
-        let c = 1;
-        let c2 = c;
-        let c3 = c;
-        const el1 = e[l + 1] as number;
-        let s = 0;
-        let s2 = 0;
-        for (let i = m - 1; i >= l; i--) {
-          c3 = c2;
-          c2 = c;
-          s2 = s;
-          g = c * (e[i] as number);
-          h = c * p;
-          r = Math.hypot(p, e[i] as number);
-          e[i + 1] = s * r;
-          s = (e[i] as number) / r;
-          c = p / r;
-          p = c * (d[i] as number) - s * g;
-          d[i + 1] = h + s * (c * g + s * (d[i] as number));
-        }
-        p = (-s * s2 * c3 * el1 * (e[l] as number)) / dl1;
-        e[l] = s * p;
-        d[l] = c * p;
-      } while (Math.abs(e[l] as number) > eps * tst1);
-    }
-    d[l] = (d[l] as number) + f;
-    e[l] = 0;
-  }
+  tridiagonalQl(d, e, n);
   return Float64Array.from(d).sort();
 }
 
