@@ -114,9 +114,11 @@ describe('diffmac restore', () => {
 
   it('an interrupt stops the run, frees the pipeline and exits 130', async () => {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), 2500);
+    const timer = setTimeout(() => controller.abort(), 1500);
     const started = performance.now();
-    const r = await cli(['restore', facePath, '-o', path.join(dir, 'abort'), '--model', tiny, '--aligned', '--stage1-steps', '1000', '--steps', '1000', '--quiet'], { signal: controller.signal });
+    // 20 inputs x (1000 + 500) sampler steps: far longer than 1.5 s on any machine
+    const inputs = Array.from({ length: 20 }, () => facePath);
+    const r = await cli(['restore', ...inputs, '-o', path.join(dir, 'abort'), '--model', tiny, '--aligned', '--stage1-steps', '1000', '--steps', '1000', '--quiet'], { signal: controller.signal });
     clearTimeout(timer);
     expect(r.code).toBe(130);
     expect(r.stderr).toMatch(/interrupted/);
