@@ -90,7 +90,7 @@ export function adainColourFix(image: Tensor, reference: Tensor, options: Colour
  * columns; replicate padding is separable too). `tmp` is a work plane of the same size.
  * @internal
  */
-export function waveletBlurPlane(src: Float32Array, h: number, w: number, radius: number, out: Float32Array, tmp: Float64Array = new Float64Array(h * w)): void {
+export function waveletBlurPlane(src: Float32Array, h: number, w: number, radius: number, out: Float32Array, tmp: Float32Array | Float64Array = new Float64Array(h * w), high?: Float32Array, highOffset = 0): void {
   const r = radius;
   for (let y = 0; y < h; y++) {
     const row = y * w;
@@ -112,7 +112,16 @@ export function waveletBlurPlane(src: Float32Array, h: number, w: number, radius
     const up = (y - r < 0 ? 0 : y - r) * w;
     const down = (y + r >= h ? h - 1 : y + r) * w;
     const row = y * w;
-    for (let x = 0; x < w; x++) out[row + x] = 0.25 * tmp[up + x]! + 0.5 * tmp[row + x]! + 0.25 * tmp[down + x]!;
+    if (high === undefined) {
+      for (let x = 0; x < w; x++) out[row + x] = 0.25 * tmp[up + x]! + 0.5 * tmp[row + x]! + 0.25 * tmp[down + x]!;
+    } else {
+      // fused: out = blur(src), high += src − out (with out rounded to float32 first, as a separate pass would)
+      for (let x = 0, i = row; x < w; x++, i++) {
+        const v = Math.fround(0.25 * tmp[up + x]! + 0.5 * tmp[i]! + 0.25 * tmp[down + x]!);
+        out[i] = v;
+        high[highOffset + i] = high[highOffset + i]! + (src[i]! - v);
+      }
+    }
   }
 }
 
@@ -133,15 +142,14 @@ export function waveletDecompose(image: Tensor, levels = 5): { high: Tensor; low
   const plane = h * w;
   const high = new Float32Array(x.length);
   const low = new Float32Array(x.length);
-  const work = new Float64Array(plane);
+  const work = new Float32Array(plane);
   let current = new Float32Array(plane);
   let next = new Float32Array(plane);
   for (let p = 0; p < n * c; p++) {
     const off = p * plane;
     current.set(x.subarray(off, off + plane));
     for (let i = 0; i < levels; i++) {
-      waveletBlurPlane(current, h, w, 2 ** i, next, work);
-      for (let k = 0; k < plane; k++) high[off + k] = high[off + k]! + (current[k]! - next[k]!);
+      waveletBlurPlane(current, h, w, 2 ** i, next, work, high, off);
       const swap = current;
       current = next;
       next = swap;
