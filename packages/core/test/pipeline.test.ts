@@ -155,6 +155,23 @@ describe('diffmac preset (Stage I + AdaIN → learned MIB → Stage II → colou
   }, 120_000);
 });
 
+describe('Stage II text conditioning', () => {
+  it('prompt, negative prompt and guidance scale reach the Stage II UNet', async () => {
+    const run = async (opts: Parameters<typeof createPresetPipeline>[1]) => {
+      const p = await createPresetPipeline(bundle, { preset: 'diffmac', stage1Steps: 2, steps: 4, colourFix: 'none', ...opts });
+      const r = await p.run(face, { seed: 11 });
+      await p.dispose();
+      return { stage1: digest(r.stage1), image: digest(r.image) };
+    };
+    const plain = await run({});
+    const prompted = await run({ prompt: 'a sharp photo of a face' });
+    const guided = await run({ prompt: 'a sharp photo of a face', negativePrompt: 'blurry', guidanceScale: 4 });
+    expect(prompted.image).not.toBe(plain.image);
+    expect(guided.image).not.toBe(prompted.image);
+    await expect(createPresetPipeline(bundle, { preset: 'diffmac', guidanceScale: -1 })).rejects.toMatchObject({ argument: 'guidanceScale' });
+  }, 120_000);
+});
+
 describe('other presets', () => {
   it('one-pass: the CodeFormer-like restorer with fidelity 1 returns its input (w = 1 zeroes the residual)', async () => {
     const p = await createPresetPipeline(restorerBundle, { fidelity: 1 });

@@ -64,6 +64,13 @@ export function createDiffusionRefiner(options: DiffusionRefinerOptions): Diffus
   const sampler = options.sampler ?? 'euler';
   const kind = samplerKind(sampler);
   img2imgStart(steps, strength); // validates strength
+  if (options.guidanceScale !== undefined && !(Number.isFinite(options.guidanceScale) && options.guidanceScale >= 0)) {
+    throw new DiffmacError('INVALID_ARGUMENT', `Expected a finite number >= 0 for guidanceScale, received ${String(options.guidanceScale)}`, {
+      argument: 'guidanceScale',
+      expected: 'a finite number >= 0',
+      received: String(options.guidanceScale),
+    });
+  }
   const latent = options.vaeDecoder !== undefined;
   if (latent !== (options.vaeEncoder !== undefined)) {
     throw new DiffmacError('INVALID_ARGUMENT', 'A latent refiner needs both vaeEncoder and vaeDecoder', { argument: latent ? 'vaeEncoder' : 'vaeDecoder', expected: 'an InferenceSession', received: 'undefined' });
