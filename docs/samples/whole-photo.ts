@@ -1,0 +1,18 @@
+// Restore every face of a photo with any restorer: here a one-pass ONNX model (CodeFormer).
+import { createOnePassRestorer, createPipeline, createSession, readImage, writeImage, type ColorImage } from '@diffmac/core';
+import { createDefaultDetector, restoreFaces } from '@diffmac/face-align';
+
+export async function restorePhoto(photoFile: string, codeformerOnnx: string, output: string): Promise<number> {
+  const codeformer = createOnePassRestorer(await createSession(codeformerOnnx), { kind: 'codeformer', fidelity: 0.7 });
+  const pipeline = createPipeline({ restorer: codeformer }); // no bottleneck, no refiner: the one-pass preset
+  const detector = await createDefaultDetector();
+  const photo = (await readImage(photoFile)) as ColorImage;
+  const result = await restoreFaces(photo, {
+    detector,
+    upscale: 2,
+    restore: async (face) => (await pipeline.restoreImages([face], { seed: 0 })).images[0] as ColorImage,
+  });
+  if (result.image) await writeImage(output, result.image);
+  await detector.dispose();
+  return result.faces.length;
+}
