@@ -10,7 +10,12 @@ export interface ProgressBar {
   finish(summary?: string): void;
 }
 
-/** Format seconds as m:ss or h:mm:ss. */
+/**
+ * Format seconds as m:ss or h:mm:ss.
+ *
+ * @example
+ * formatDuration(3725); // '1:02:05'
+ */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '--:--';
   const s = Math.round(seconds);

@@ -29,7 +29,12 @@ export class DiffmacError extends Error {
   }
 }
 
-/** Short, printable description of any value for "expected X, received Y" messages. */
+/**
+ * Short, printable description of any value for "expected X, received Y" messages.
+ *
+ * @example
+ * describeValue(new Float32Array(4)); // 'Float32Array(4)'
+ */
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
@@ -40,7 +45,12 @@ export function describeValue(value: unknown): string {
   return typeof value === 'object' ? (value.constructor?.name ?? 'object') : typeof value;
 }
 
-/** Throw a {@link DiffmacError} for argument `argument` that should have been `expected`. */
+/**
+ * Throw a {@link DiffmacError} for argument `argument` that should have been `expected`.
+ *
+ * @example
+ * if (!(steps > 0)) invalidArgument('steps', 'a positive integer', steps);
+ */
 export function invalidArgument(argument: string, expected: string, value: unknown, code = 'INVALID_ARGUMENT'): never {
   const received = describeValue(value);
   throw new DiffmacError(code, `Expected ${expected} for ${argument}, received ${received}`, { argument, expected, received });

@@ -32,6 +32,10 @@ export interface BundleComponent {
 
 /**
  * A validated bundle. Sessions are created on demand through the one inference seam.
+ *
+ * @example
+ * const bundle = await loadBundle('models/tiny');
+ * const unet = await bundle.createSession('unet');
  */
 export class ModelBundle {
   readonly root: string;

@@ -132,7 +132,12 @@ export async function degradeFolder(hqDir: string, outDir: string, options: Degr
   return { records, failures, manifestPath };
 }
 
-/** Image files of a folder (by extension), sorted by name; typed error when the folder is missing. */
+/**
+ * Image files of a folder (by extension), sorted by name; typed error when the folder is missing.
+ *
+ * @example
+ * await listImages('celeba/hq'); // ['00000.png', '00001.png', ...]
+ */
 export async function listImages(dir: string): Promise<string[]> {
   let entries;
   try {

@@ -48,7 +48,12 @@ export function histogramSvg(values: readonly number[], options: { title: string
   ].join('');
 }
 
-/** Escape text for XML/HTML. */
+/**
+ * Escape text for XML/HTML.
+ *
+ * @example
+ * escapeXml('a < b'); // 'a &lt; b'
+ */
 export function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

@@ -23,7 +23,12 @@ export function perImageCsv(rows: readonly ResultRow[], metrics: readonly string
   return `${lines.join('\n')}\n`;
 }
 
-/** Aggregate CSV: one row per metric with mean, std, n and direction. */
+/**
+ * Aggregate CSV: one row per metric with mean, std, n and direction.
+ *
+ * @example
+ * summaryCsv({ psnr: { mean: 24, std: 1, n: 2, dropped: 0 } }); // "metric,mean,std,n,higher_is_better\npsnr,24,1,2,true\n"
+ */
 export function summaryCsv(summary: Readonly<Record<string, MetricStats>>): string {
   const cols = metricColumns(Object.keys(summary));
   const lines = ['metric,mean,std,n,higher_is_better'];

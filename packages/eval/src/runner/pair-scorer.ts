@@ -56,7 +56,12 @@ export function validateScorerOptions(options: PairScorerOptions): void {
   }
 }
 
-/** Metrics that compare against a ground truth. */
+/**
+ * Whether a metric compares against a ground truth.
+ *
+ * @example
+ * isFullReference('psnr'); // true; isFullReference('niqe') is false
+ */
 export function isFullReference(metric: string): boolean {
   return listMetrics().find((m) => m.name === metric)?.kind === 'full-reference';
 }

@@ -22,7 +22,12 @@ export interface ResultsLog {
   close(): void;
 }
 
-/** Open (and with `resume`, recover) a results log; without `resume` an existing log is replaced. */
+/**
+ * Open (and with `resume`, recover) a results log; without `resume` an existing log is replaced.
+ *
+ * @example
+ * const log = openResultsLog('eval/results.jsonl', { resume: true });
+ */
 export function openResultsLog(file: string, options: { resume: boolean }): ResultsLog {
   const done = new Map<string, ResultRow>();
   if (options.resume && existsSync(file)) {

@@ -8,6 +8,9 @@ import type { ResultRow } from './results-log';
 /**
  * Where the worker script is: next to the bundle (`dist/eval-worker.js`), or, when running from
  * the TypeScript sources, in the package's built `dist/`. Undefined when neither exists.
+ *
+ * @example
+ * const threads = workerScriptUrl() ? 2 : 0;
  */
 export function workerScriptUrl(): URL | undefined {
   for (const candidate of ['./eval-worker.js', '../../dist/eval-worker.js']) {

@@ -1,7 +1,12 @@
 /** A box as [x1, y1, x2, y2]. */
 export type Box4 = readonly [number, number, number, number];
 
-/** Intersection over union of two boxes given as [x1, y1, x2, y2] (corners in any order). */
+/**
+ * Intersection over union of two boxes given as [x1, y1, x2, y2] (corners in any order).
+ *
+ * @example
+ * iou([0, 0, 2, 2], [1, 0, 3, 2]); // 1/3
+ */
 export function iou(a: Box4, b: Box4): number {
   const ax1 = Math.min(a[0], a[2]);
   const ay1 = Math.min(a[1], a[3]);

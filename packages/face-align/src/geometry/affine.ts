@@ -35,7 +35,12 @@ export function toAffine(m: AffineInput, argument = 'matrix'): AffineMatrix {
   return [a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!];
 }
 
-/** Check that `m` is six finite numbers; throws `INVALID_MATRIX` naming `argument`. */
+/**
+ * Check that `m` is six finite numbers; throws `INVALID_MATRIX` naming `argument`.
+ *
+ * @example
+ * assertAffine([1, 0, 0, 0, 1, 0]); // passes; assertAffine([1, 0]) throws
+ */
 export function assertAffine(m: unknown, argument = 'matrix'): asserts m is AffineMatrix {
   const arr = m as ArrayLike<unknown> | null | undefined;
   if (arr === null || arr === undefined || typeof arr !== 'object' || arr.length !== 6) {
