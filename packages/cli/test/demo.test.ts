@@ -27,3 +27,24 @@ describe('diffmac demo', () => {
     expect(table).toContain('| colour-fixed |');
   }, 300_000);
 });
+
+describe('diffmac demo with a configured restorer and LPIPS weights', () => {
+  it('adds the model bundle as a method and LPIPS as a metric', async () => {
+    const cwd = await mkdtemp(path.join(os.tmpdir(), 'diffmac-demo-model-'));
+    expect((await cli(['bundle', 'make-tiny', 'tiny', '--kind', 'restorer', '--json'], { cwd })).code).toBe(0);
+    const lpips = new URL('../../../../shared/golden/metrics/lpips/', import.meta.url).pathname;
+    const r = await cli(['demo', '--json', '--quiet', '--workers', '0', '--model', 'tiny', '--lpips-trunk', path.join(lpips, 'lpips_alex_randinit_seed0.onnx'), '--lpips-weights', path.join(lpips, 'lpips_alex_lin_seed1.json')], { cwd });
+    expect(r.stderr).not.toMatch(/Error/);
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.methods.map((m: { method: string }) => m.method)).toEqual(['input', 'bicubic', 'colour-fixed', 'tiny']);
+    for (const m of summary.methods) {
+      expect(m.summary.lpips.n).toBe(3);
+      expect(m.summary.lpips.mean).toBeGreaterThanOrEqual(0);
+    }
+    // The tiny random-weight restorer really ran: its faces differ from the input it was given.
+    const byName = Object.fromEntries(summary.methods.map((m: { method: string; summary: { psnr: { mean: number } } }) => [m.method, m.summary.psnr.mean]));
+    expect(byName.tiny).not.toBeCloseTo(byName.input, 2);
+    expect((await readdir(path.join(cwd, 'diffmac-demo', 'restored', 'tiny'))).filter((f) => f.endsWith('.png'))).toHaveLength(3);
+  }, 300_000);
+});

@@ -4,23 +4,31 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { degradeFolder, evaluateFolders, markdownTable, type MetricStats } from '@diffmac/eval';
 import { ExitCode, type Command } from '../command';
-import { baselines } from '../demo/baselines';
+import { baselines, type Baseline } from '../demo/baselines';
+import { metricModelOptions, metricModelUsage, readMetricModels } from '../metric-models';
 import { miniSetDir } from '../demo/mini-set';
 import { createProgressBar } from '../progress';
+import { listImages } from '@diffmac/eval';
+import { restoreCommand } from './restore';
 import { UsageError } from '../usage-error';
 
 const METRICS = ['psnr', 'ssim', 'idcos'];
 
-const usage = `Usage: diffmac demo [-o <dir>] [--seed 0] [--json]
+const usage = `Usage: diffmac demo [-o <dir>] [--seed 0] [--model <bundle>] [--json]
 
 The newcomer's main job, offline: take the bundled mini-set of HQ faces (public-domain NASA
 portrait, aligned to 512²), degrade it with the gfpgan preset, restore it with the built-in
 baselines (${baselines.map((b) => b.name).join(', ')}), score every method with ${METRICS.join(', ')}
 (identity from the embedded face embedder), and write one table and an HTML report per method.
+A restorer you configure joins the table (--model), and LPIPS / NIQE join when you point at their
+weights or parameters.
 
 Options:
   -o, --out <dir>   work folder (default ./diffmac-demo)
-  --seed <n>        degradation seed (default 0)
+  --seed <n>        degradation and restoration seed (default 0)
+  --model <bundle>  also restore with this model bundle (as \`diffmac restore --aligned\`)
+  --preset <name>   pipeline preset for --model (default: the bundle's)
+${metricModelUsage}
   --workers <n>     worker threads for scoring (default: cores)
   --json            print a JSON summary on stdout
   --quiet           no progress output`;
@@ -38,6 +46,9 @@ export const demoCommand: Command = {
         out: { type: 'string', short: 'o', default: 'diffmac-demo' },
         seed: { type: 'string', default: '0' },
         workers: { type: 'string' },
+        model: { type: 'string' },
+        preset: { type: 'string' },
+        ...metricModelOptions,
         json: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
       },
@@ -48,6 +59,22 @@ export const demoCommand: Command = {
     const workers = values.workers === undefined ? os.availableParallelism() : Number(values.workers);
     if (!Number.isInteger(workers) || workers < 0) throw new UsageError(`--workers must be a non-negative integer, received ${JSON.stringify(values.workers)}`);
     const out = path.resolve(io.cwd, values.out);
+    const models = await readMetricModels(values, io.cwd);
+    const metrics = [...METRICS, ...(models.lpips ? ['lpips'] : []), ...(models.niqeParams ? ['niqe'] : [])];
+    const methods: Baseline[] = [...baselines];
+    if (values.model) {
+      const model = values.model;
+      methods.push({
+        name: path.basename(path.resolve(io.cwd, model)),
+        description: `the model bundle ${model} (diffmac restore --aligned)`,
+        async run(lqDir, outDir, runSignal) {
+          const inputs = (await listImages(lqDir)).map((f) => path.join(lqDir, f));
+          const argv = [...inputs, '-o', outDir, '--model', model, '--aligned', '--seed', String(seed), '--quiet', ...(values.preset ? ['--preset', values.preset] : [])];
+          const code = await restoreCommand.run(argv, { ...io, stdout: io.stderr }, runSignal ?? signal);
+          if (code !== 0) throw new Error(`diffmac restore exited with ${code}`);
+        },
+      });
+    }
     const hq = miniSetDir();
     const lq = path.join(out, 'lq');
     await mkdir(out, { recursive: true });
@@ -71,7 +98,7 @@ export const demoCommand: Command = {
     if (degraded.failures.length) throw new Error(`could not degrade ${degraded.failures.map((f) => f.source).join(', ')}`);
 
     const rows: { method: string; summary: Record<string, MetricStats>; report: string; failed: number }[] = [];
-    for (const baseline of baselines) {
+    for (const baseline of methods) {
       signal.throwIfAborted();
       const restored = path.join(out, 'restored', baseline.name);
       say(`restore (${baseline.name}): ${baseline.description}`);
@@ -82,7 +109,8 @@ export const demoCommand: Command = {
         gt: hq,
         lq,
         outDir: path.join(out, 'eval', baseline.name),
-        metrics: METRICS,
+        metrics,
+        models,
         protocol: 'basicsr',
         workers,
         method: baseline.name,

@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { evaluateFolders, listProtocols, RUNNER_METRICS, type NiqeParams, type ProtocolName } from '@diffmac/eval';
+import { evaluateFolders, listProtocols, RUNNER_METRICS, type ProtocolName } from '@diffmac/eval';
 import { ExitCode, type Command } from '../command';
+import { metricModelOptions, metricModelUsage, readMetricModels } from '../metric-models';
 import { createProgressBar } from '../progress';
 import { UsageError } from '../usage-error';
 
@@ -22,9 +23,7 @@ Options:
   --metrics <list>      comma-separated: ${RUNNER_METRICS.join(', ')} (default psnr,ssim)
   --protocol <name>     ${protocols.join(' | ')} (default basicsr)
   --crop-border <n>     pixels cut from each edge for PSNR/SSIM/NIQE (default 0)
-  --niqe-params <json>  NIQE pristine parameters { mu, cov, gaussianWindow } as JSON (needed for niqe)
-  --lpips-trunk <onnx>  LPIPS trunk (RGB in [-1,1], five taps out) and
-  --lpips-weights <json> its five linear weight vectors as a JSON array of arrays (needed for lpips)
+${metricModelUsage}
   --workers <n>         worker threads (default: cores; 0 = this thread)
   --resume              continue a stopped run in --out without losing or repeating rows
   --method <name>       method name in tables (default: the pred folder's name)
@@ -50,9 +49,7 @@ export const evalCommand: Command = {
         metrics: { type: 'string', default: 'psnr,ssim' },
         protocol: { type: 'string', default: 'basicsr' },
         'crop-border': { type: 'string', default: '0' },
-        'niqe-params': { type: 'string' },
-        'lpips-trunk': { type: 'string' },
-        'lpips-weights': { type: 'string' },
+        ...metricModelOptions,
         workers: { type: 'string' },
         resume: { type: 'boolean', default: false },
         method: { type: 'string' },
@@ -69,26 +66,11 @@ export const evalCommand: Command = {
     if (!Number.isInteger(cropBorder) || cropBorder < 0) throw new UsageError(`--crop-border must be a non-negative integer, received ${JSON.stringify(values['crop-border'])}`);
     const workers = values.workers === undefined ? os.availableParallelism() : Number(values.workers);
     if (!Number.isInteger(workers) || workers < 0) throw new UsageError(`--workers must be a non-negative integer, received ${JSON.stringify(values.workers)}`);
-    if (Boolean(values['lpips-trunk']) !== Boolean(values['lpips-weights'])) throw new UsageError('--lpips-trunk and --lpips-weights go together');
 
     const resolve = (p: string) => path.resolve(io.cwd, p);
     const pred = resolve(values.pred);
     const outDir = resolve(values.out ?? path.join('diffmac-eval', path.basename(pred)));
-    const models: { niqeParams?: NiqeParams; lpips?: { trunk: string; linearWeights: Float32Array[] } } = {};
-    if (values['niqe-params']) {
-      // Either { mu, cov, gaussianWindow } or BasicSR's npz keys { mu_pris_param, cov_pris_param, gaussian_window }.
-      const raw = JSON.parse(await readFile(resolve(values['niqe-params']), 'utf8')) as Record<string, number[] | number[][] | undefined>;
-      const mu = raw.mu ?? raw.mu_pris_param;
-      const cov = raw.cov ?? raw.cov_pris_param;
-      const flat = (x: number[] | number[][]) => Float64Array.from((x as unknown[]).flat(2) as number[]);
-      const window = raw.gaussianWindow ?? raw.gaussian_window;
-      if (!mu || !cov || !window) throw new UsageError('--niqe-params must hold mu, cov and gaussianWindow (or BasicSR\'s mu_pris_param, cov_pris_param, gaussian_window)');
-      models.niqeParams = { mu: flat(mu), cov: flat(cov), gaussianWindow: flat(window) };
-    }
-    if (values['lpips-trunk'] && values['lpips-weights']) {
-      const w = JSON.parse(await readFile(resolve(values['lpips-weights']), 'utf8')) as number[][];
-      models.lpips = { trunk: resolve(values['lpips-trunk']), linearWeights: w.map((x) => Float32Array.from(x)) };
-    }
+    const models = await readMetricModels(values, io.cwd);
 
     const bar = createProgressBar(io, 'eval', 0, { quiet: values.quiet });
     const result = await evaluateFolders({

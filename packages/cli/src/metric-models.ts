@@ -1,0 +1,53 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { NiqeParams } from '@diffmac/eval';
+import { UsageError } from './usage-error';
+
+/** The command-line options that point metrics at their weights or parameters. */
+export const metricModelOptions = {
+  'niqe-params': { type: 'string' },
+  'lpips-trunk': { type: 'string' },
+  'lpips-weights': { type: 'string' },
+} as const;
+
+/** Help lines for {@link metricModelOptions}. */
+export const metricModelUsage = `  --niqe-params <json>  NIQE pristine parameters { mu, cov, gaussianWindow } (or BasicSR's
+                        mu_pris_param, cov_pris_param, gaussian_window) as JSON: enables niqe
+  --lpips-trunk <onnx>  LPIPS trunk (RGB in [-1,1], five taps out) and
+  --lpips-weights <json> its five linear weight vectors (an array, or { lin_weights }): enable lpips`;
+
+/** What metrics need beyond images, read from the files the options name. */
+export interface MetricModels {
+  niqeParams?: NiqeParams;
+  lpips?: { trunk: string; linearWeights: Float32Array[] };
+}
+
+/**
+ * Read the NIQE parameters and LPIPS weights the options point at (paths relative to `cwd`).
+ *
+ * @example
+ * const models = await readMetricModels(values, io.cwd); // { niqeParams?, lpips? }
+ */
+export async function readMetricModels(values: { 'niqe-params'?: string; 'lpips-trunk'?: string; 'lpips-weights'?: string }, cwd: string): Promise<MetricModels> {
+  if (Boolean(values['lpips-trunk']) !== Boolean(values['lpips-weights'])) throw new UsageError('--lpips-trunk and --lpips-weights go together');
+  const resolve = (p: string) => path.resolve(cwd, p);
+  const models: MetricModels = {};
+  if (values['niqe-params']) {
+    const raw = JSON.parse(await readFile(resolve(values['niqe-params']), 'utf8')) as Record<string, number[] | number[][] | undefined>;
+    const mu = raw.mu ?? raw.mu_pris_param;
+    const cov = raw.cov ?? raw.cov_pris_param;
+    const window = raw.gaussianWindow ?? raw.gaussian_window;
+    if (!mu || !cov || !window) throw new UsageError("--niqe-params must hold mu, cov and gaussianWindow (or BasicSR's mu_pris_param, cov_pris_param, gaussian_window)");
+    const flat = (x: number[] | number[][]) => Float64Array.from((x as unknown[]).flat(2) as number[]);
+    models.niqeParams = { mu: flat(mu), cov: flat(cov), gaussianWindow: flat(window) };
+  }
+  if (values['lpips-trunk'] && values['lpips-weights']) {
+    // An array of five weight vectors, or an object holding them as `lin_weights` (nested lists are flattened).
+    const raw = JSON.parse(await readFile(resolve(values['lpips-weights']), 'utf8')) as unknown[] | { lin_weights?: unknown[] | Record<string, unknown> };
+    const lin = Array.isArray(raw) ? raw : raw.lin_weights;
+    const w = Array.isArray(lin) ? lin : lin && Object.keys(lin).sort().map((k) => lin[k]);
+    if (!Array.isArray(w) || w.length !== 5) throw new UsageError('--lpips-weights must hold five linear weight vectors (an array, or an object with lin_weights as an array or as lin0..lin4)');
+    models.lpips = { trunk: resolve(values['lpips-trunk']), linearWeights: w.map((x) => Float32Array.from((x as unknown[]).flat(4) as number[])) };
+  }
+  return models;
+}
