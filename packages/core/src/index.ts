@@ -1,3 +1,9 @@
+/**
+ * diffmac runtime: tensors, seeded RNG, the one ONNX inference seam, model bundles, image I/O and the restoration pipeline on aligned faces.
+ *
+ * @packageDocumentation
+ * @module @diffmac/core
+ */
 export { DiffmacError, describeValue, invalidArgument } from './errors';
 export type { InferenceSession, RunOptions, Tensor, TensorData, TensorDataType, TensorSignature } from './inference/types';
 // core-A: inference seam and ONNX builder
