@@ -12,6 +12,13 @@ execFileSync(process.execPath, [path.join(docs, '../node_modules/typedoc/bin/typ
 
 // Lift api/@diffmac/<name>/ to api/<name>/: '@' path segments are special to Vite's dev server.
 const scoped = path.join(docs, 'api', '@diffmac');
+const expected = ['scheduler', 'mib', 'core', 'face-align', 'eval', 'cli'];
+const named = fs.existsSync(scoped) ? fs.readdirSync(scoped) : [];
+const unnamed = expected.filter((n) => !named.includes(n));
+if (unnamed.length) {
+  process.stderr.write(`generate-api: no @module @diffmac/<name> doc block in the index.ts of ${unnamed.join(', ')}; add one so TypeDoc names the package\n`);
+  process.exit(1);
+}
 for (const name of fs.readdirSync(scoped)) fs.renameSync(path.join(scoped, name), path.join(docs, 'api', name));
 fs.rmSync(scoped, { recursive: true });
 const index = path.join(docs, 'api', 'index.md');
