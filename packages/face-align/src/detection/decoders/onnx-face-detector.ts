@@ -1,7 +1,7 @@
 import { type ColorImage, createSession, DiffmacError, type InferenceSession, invalidArgument, type Tensor } from '@diffmac/core';
 import { nms } from '../nms';
 import type { DetectedFace, DetectOptions, FaceDetector, FiveLandmarks, Point } from '../types';
-import { assertColorImage } from '../validate-image';
+import { assertColorImage } from '../../image/assert-color-image';
 import type { FaceCandidate } from './candidate';
 import { type InputRecipe, prepareInput } from './prepare-input';
 import { decodeRetinaFace } from './retinaface';

@@ -2,7 +2,7 @@ import { type ColorImage, createSession, DiffmacError, type InferenceSession, in
 import { fiveFrom68 } from '../landmarks-to-five';
 import { type Box4, nms } from '../nms';
 import type { DetectedFace, DetectOptions, FaceDetector, Point } from '../types';
-import { assertColorImage } from '../validate-image';
+import { assertColorImage } from '../../image/assert-color-image';
 import { convertFaceApiModel, type FaceApiModelOptions } from './convert';
 import { LANDMARK_INPUT_SIZE } from './landmark-68';
 import { type PixelRect, squareResize, toRgb255 } from './preprocess';

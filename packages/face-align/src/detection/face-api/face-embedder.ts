@@ -1,5 +1,5 @@
 import { type ColorImage, createSession, DiffmacError, invalidArgument } from '@diffmac/core';
-import { assertColorImage } from '../validate-image';
+import { assertColorImage } from '../../image/assert-color-image';
 import { convertFaceApiModel, type FaceApiModelOptions } from './convert';
 import { squareResize, toRgb255 } from './preprocess';
 import { RECOGNITION_DIMENSION, RECOGNITION_INPUT_SIZE } from './recognition';
