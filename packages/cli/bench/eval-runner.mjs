@@ -5,13 +5,14 @@
 // per-image values agree.
 // Run from the repository root after `npx nx build @diffmac/cli`:
 //   node packages/cli/bench/eval-runner.mjs [--pairs 200] [--workers 2]
+// Memory bound alone (no Python run):  node packages/cli/bench/eval-runner.mjs --pairs 3000 --memory-only
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { pairs: { type: 'string', default: '200' }, workers: { type: 'string', default: String(os.availableParallelism()) } } });
+const { values } = parseArgs({ options: { pairs: { type: 'string', default: '200' }, workers: { type: 'string', default: String(os.availableParallelism()) }, 'memory-only': { type: 'boolean', default: false } } });
 const n = Number(values.pairs);
 const here = path.dirname(new URL(import.meta.url).pathname);
 const root = path.resolve(here, '../../..');
@@ -42,6 +43,13 @@ function measure(cmd, args) {
   return { wall, rssMiB: kb / 1024 };
 }
 
+if (values['memory-only']) {
+  // Only the bounded-memory claim: diffmac eval over many pairs, peak RSS.
+  const m = measure(process.execPath, [path.join(root, 'packages/cli/dist/bin.js'), 'eval', '--pred', pred, '--gt', gt, '-o', path.join(work, 'ours'), '--metrics', 'psnr,ssim', '--workers', values.workers, '--quiet']);
+  process.stdout.write(`diffmac eval over ${n} pairs of 512² faces, ${values.workers} workers: ${m.wall.toFixed(1)} s, peak RSS ${m.rssMiB.toFixed(0)} MiB\n`);
+  rmSync(work, { recursive: true, force: true });
+  process.exit(0);
+}
 const ours = measure(process.execPath, [path.join(root, 'packages/cli/dist/bin.js'), 'eval', '--pred', pred, '--gt', gt, '-o', path.join(work, 'ours'), '--metrics', 'psnr,ssim', '--workers', values.workers, '--quiet']);
 const oursOne = measure(process.execPath, [path.join(root, 'packages/cli/dist/bin.js'), 'eval', '--pred', pred, '--gt', gt, '-o', path.join(work, 'ours1'), '--metrics', 'psnr,ssim', '--workers', '0', '--quiet']);
 const theirs = measure('/usr/bin/python3', [path.join(here, 'basicsr_eval_folder.py'), pred, gt, path.join(work, 'basicsr.csv')]);
