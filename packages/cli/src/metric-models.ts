@@ -8,28 +8,37 @@ export const metricModelOptions = {
   'niqe-params': { type: 'string' },
   'lpips-trunk': { type: 'string' },
   'lpips-weights': { type: 'string' },
+  'fid-model': { type: 'string' },
+  'fid-stats': { type: 'string' },
 } as const;
 
 /** Help lines for {@link metricModelOptions}. */
 export const metricModelUsage = `  --niqe-params <json>  NIQE pristine parameters { mu, cov, gaussianWindow } (or BasicSR's
                         mu_pris_param, cov_pris_param, gaussian_window) as JSON: enables niqe
   --lpips-trunk <onnx>  LPIPS trunk (RGB in [-1,1], five taps out) and
-  --lpips-weights <json> its five linear weight vectors (an array, or { lin_weights }): enable lpips`;
+  --lpips-weights <json> its five linear weight vectors (an array, or { lin_weights }): enable lpips
+  --fid-model <onnx>    Inception (pytorch-fid contract: [N,3,S,S] RGB in [0,1] in, [N,D] out) and
+  --fid-stats <file>    reference statistics (.npz with mu and sigma, or JSON): enable fid`;
 
 /** What metrics need beyond images, read from the files the options name. */
 export interface MetricModels {
   niqeParams?: NiqeParams;
   lpips?: { trunk: string; linearWeights: Float32Array[] };
+  fid?: { model: string; reference: string };
 }
 
 /**
  * Read the NIQE parameters and LPIPS weights the options point at (paths relative to `cwd`).
  *
  * @example
- * const models = await readMetricModels(values, io.cwd); // { niqeParams?, lpips? }
+ * const models = await readMetricModels(values, io.cwd); // { niqeParams?, lpips?, fid? }
  */
-export async function readMetricModels(values: { 'niqe-params'?: string; 'lpips-trunk'?: string; 'lpips-weights'?: string }, cwd: string): Promise<MetricModels> {
+export async function readMetricModels(
+  values: { 'niqe-params'?: string; 'lpips-trunk'?: string; 'lpips-weights'?: string; 'fid-model'?: string; 'fid-stats'?: string },
+  cwd: string,
+): Promise<MetricModels> {
   if (Boolean(values['lpips-trunk']) !== Boolean(values['lpips-weights'])) throw new UsageError('--lpips-trunk and --lpips-weights go together');
+  if (Boolean(values['fid-model']) !== Boolean(values['fid-stats'])) throw new UsageError('--fid-model and --fid-stats go together');
   const resolve = (p: string) => path.resolve(cwd, p);
   const models: MetricModels = {};
   if (values['niqe-params']) {
@@ -49,5 +58,6 @@ export async function readMetricModels(values: { 'niqe-params'?: string; 'lpips-
     if (!Array.isArray(w) || w.length !== 5) throw new UsageError('--lpips-weights must hold five linear weight vectors (an array, or an object with lin_weights as an array or as lin0..lin4)');
     models.lpips = { trunk: resolve(values['lpips-trunk']), linearWeights: w.map((x) => Float32Array.from((x as unknown[]).flat(4) as number[])) };
   }
+  if (values['fid-model'] && values['fid-stats']) models.fid = { model: resolve(values['fid-model']), reference: resolve(values['fid-stats']) };
   return models;
 }

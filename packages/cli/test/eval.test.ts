@@ -54,6 +54,25 @@ describe('diffmac eval', () => {
     expect(b.metrics.psnr.mean).not.toBeCloseTo(a.metrics.psnr.mean, 6);
   });
 
+  it('scores FID over the set with --fid-model and --fid-stats', async () => {
+    const { OnnxGraphBuilder } = await import('@diffmac/core');
+    const { writeFile } = await import('node:fs/promises');
+    const b = new OnnxGraphBuilder();
+    b.input('x', 'float32', ['n', 3, 8, 8]);
+    b.output('pool', 'float32', ['n', 3]);
+    b.node('ReduceMean', ['x'], ['pool'], { axes: [2, 3], keepdims: 0 });
+    const model = path.join(root, 'inception.onnx');
+    await writeFile(model, b.toBytes());
+    const stats = path.join(root, 'stats.json');
+    await writeFile(stats, JSON.stringify({ mu: [0.5, 0.4, 0.4], sigma: [0.01, 0, 0, 0, 0.01, 0, 0, 0, 0.01] }));
+    const r = await cli(['eval', '--pred', pred, '--gt', gt, '-o', path.join(root, 'fid'), '--metrics', 'psnr,fid', '--fid-model', model, '--fid-stats', stats, '--workers', '0', '--json', '--quiet']);
+    expect(r.stderr).toBe('');
+    const summary = JSON.parse(r.stdout);
+    expect(summary.metrics.fid.n).toBe(8);
+    expect(summary.metrics.fid.mean).toBeGreaterThan(0);
+    expect((await cli(['eval', '--pred', pred, '--gt', gt, '--metrics', 'fid', '--fid-model', model])).code).toBe(2);
+  });
+
   it('rejects unknown metrics or protocols with exit code 2, and writing into the ground truth with 1', async () => {
     expect((await cli(['eval', '--pred', pred, '--gt', gt, '--metrics', 'psnr,sharpness'])).code).toBe(2);
     expect((await cli(['eval', '--pred', pred, '--gt', gt, '--protocol', 'papers'])).code).toBe(2);

@@ -138,3 +138,35 @@ describe('pairFolders and the results log', () => {
     expect(openResultsLog(file, { resume: false }).done.size).toBe(0);
   });
 });
+
+describe('evaluateFolders with FID over the set', () => {
+  it('adds FID from an Inception-contract model and reference statistics, and needs them', async () => {
+    const { OnnxGraphBuilder } = await import('@diffmac/core');
+    const { FeatureStatsAccumulator, createFidExtractor } = await import('../src/fid/fid');
+    const { readImage } = await import('@diffmac/core');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'diffmac-fid-'));
+    // A stand-in "Inception": per-channel means over a fixed 8×8 input.
+    const b = new OnnxGraphBuilder();
+    b.input('x', 'float32', ['n', 3, 8, 8]);
+    b.output('pool', 'float32', ['n', 3]);
+    b.node('ReduceMean', ['x'], ['pool'], { axes: [2, 3], keepdims: 0 });
+    const model = path.join(dir, 'inception.onnx');
+    await writeFile(model, b.toBytes());
+    // Reference statistics of the ground truth itself, so the ground truth scores FID 0.
+    const extractor = await createFidExtractor({ model });
+    const acc = new FeatureStatsAccumulator(3);
+    for (const p of golden) acc.update(await extractor.features(await readImage(path.join(gt, path.basename(p.img2)), { channels: 'rgb' }) as never));
+    await extractor.dispose();
+    const stats = acc.compute();
+    const reference = path.join(dir, 'ref.json');
+    await writeFile(reference, JSON.stringify({ mu: Array.from(stats.mu), sigma: Array.from(stats.sigma) }));
+
+    const same = await evaluateFolders({ pred: gt, gt, outDir: path.join(dir, 'same'), metrics: ['psnr', 'fid'], workers: 0, models: { fid: { model, reference } } });
+    expect(same.summary.fid!.n).toBe(4);
+    expect(Math.abs(same.summary.fid!.mean)).toBeLessThan(1e-6);
+    const lq = await evaluateFolders({ pred, gt, outDir: path.join(dir, 'lq'), metrics: ['fid'], workers: 0, models: { fid: { model, reference } } });
+    expect(lq.summary.fid!.mean).toBeGreaterThan(1e-8);
+    expect(Object.keys(lq.summary)).toEqual(['fid']);
+    await expect(evaluateFolders({ pred, gt, outDir: path.join(dir, 'none'), metrics: ['fid'], workers: 0 })).rejects.toMatchObject({ code: 'MISSING_OPTION' });
+  });
+});

@@ -20,8 +20,8 @@ The newcomer's main job, offline: take the bundled mini-set of HQ faces (public-
 portrait, aligned to 512²), degrade it with the gfpgan preset, restore it with the built-in
 baselines (${baselines.map((b) => b.name).join(', ')}), score every method with ${METRICS.join(', ')}
 (identity from the embedded face embedder), and write one table and an HTML report per method.
-A restorer you configure joins the table (--model), and LPIPS / NIQE join when you point at their
-weights or parameters.
+A restorer you configure joins the table (--model), and LPIPS / NIQE / FID join when you point at
+their weights or parameters.
 
 Options:
   -o, --out <dir>   work folder (default ./diffmac-demo)
@@ -60,7 +60,7 @@ export const demoCommand: Command = {
     if (!Number.isInteger(workers) || workers < 0) throw new UsageError(`--workers must be a non-negative integer, received ${JSON.stringify(values.workers)}`);
     const out = path.resolve(io.cwd, values.out);
     const models = await readMetricModels(values, io.cwd);
-    const metrics = [...METRICS, ...(models.lpips ? ['lpips'] : []), ...(models.niqeParams ? ['niqe'] : [])];
+    const metrics = [...METRICS, ...(models.lpips ? ['lpips'] : []), ...(models.niqeParams ? ['niqe'] : []), ...(models.fid ? ['fid'] : [])];
     const methods: Baseline[] = [...baselines];
     if (values.model) {
       const model = values.model;

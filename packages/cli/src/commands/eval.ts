@@ -20,7 +20,7 @@ Options:
   --gt <dir>            ground truth (omit for no-reference metrics only)
   --lq <dir>            LQ inputs, shown in the HTML report's picture grid
   -o, --out <dir>       where results go (default: ./diffmac-eval/<pred folder name>); never inside --gt or --pred
-  --metrics <list>      comma-separated: ${RUNNER_METRICS.join(', ')} (default psnr,ssim)
+  --metrics <list>      comma-separated: ${RUNNER_METRICS.join(', ')}, fid (default psnr,ssim)
   --protocol <name>     ${protocols.join(' | ')} (default basicsr)
   --crop-border <n>     pixels cut from each edge for PSNR/SSIM/NIQE (default 0)
 ${metricModelUsage}
@@ -60,7 +60,8 @@ export const evalCommand: Command = {
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}; folders go after --pred and --gt`);
     if (!values.pred) throw new UsageError('missing --pred <dir>');
     const metrics = values.metrics.split(',').map((m) => m.trim()).filter(Boolean);
-    for (const m of metrics) if (!RUNNER_METRICS.includes(m)) throw new UsageError(`unknown metric ${JSON.stringify(m)}; valid: ${RUNNER_METRICS.join(', ')}`);
+    const valid = [...RUNNER_METRICS, 'fid'];
+    for (const m of metrics) if (!valid.includes(m)) throw new UsageError(`unknown metric ${JSON.stringify(m)}; valid: ${valid.join(', ')}`);
     if (!protocols.includes(values.protocol as ProtocolName)) throw new UsageError(`--protocol must be one of ${protocols.join(', ')}, received ${JSON.stringify(values.protocol)}`);
     const cropBorder = Number(values['crop-border']);
     if (!Number.isInteger(cropBorder) || cropBorder < 0) throw new UsageError(`--crop-border must be a non-negative integer, received ${JSON.stringify(values['crop-border'])}`);

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { DiffmacError } from '@diffmac/core';
+import { DiffmacError, readImage, type ColorImage } from '@diffmac/core';
+import { createFidExtractor, fidAgainst, readFidStats } from '../fid/fid';
 import { htmlReport, type ReportGridEntry } from '../report/html-report';
 import { markdownTable, perImageCsv, summaryCsv } from '../report/tables';
 import { getProtocol, type ProtocolName } from '../protocols/protocols';
@@ -28,8 +29,8 @@ export interface EvaluateFoldersOptions {
   protocol?: ProtocolName;
   /** Pixels cut from each edge for PSNR/SSIM/NIQE (default 0). */
   cropBorder?: number;
-  /** Models and data some metrics need (NIQE parameters, LPIPS trunk and weights). */
-  models?: Pick<PairScorerOptions, 'niqeParams' | 'lpips'>;
+  /** Models and data some metrics need (NIQE parameters, LPIPS trunk and weights, FID's Inception and statistics). */
+  models?: Pick<PairScorerOptions, 'niqeParams' | 'lpips'> & { fid?: FidModels };
   /** Worker threads (0 = this thread). Default: the number of cores. */
   workers?: number;
   /** Continue a run that stopped, keeping the rows already in `results.jsonl`. */
@@ -42,10 +43,17 @@ export interface EvaluateFoldersOptions {
   onProgress?: (event: EvaluateProgressEvent) => void;
 }
 
+/** FID over the whole set: an Inception ONNX (pytorch-fid contract) and reference statistics (`.npz` or JSON). */
+export interface FidModels {
+  model: string;
+  reference: string;
+}
+
 /** Progress of {@link evaluateFolders}. */
 export type EvaluateProgressEvent =
   | { type: 'start'; total: number; alreadyDone: number; threads: number }
   | { type: 'pair'; done: number; total: number; name: string; ok: boolean }
+  | { type: 'fid'; done: number; total: number }
   | { type: 'report'; file: string };
 
 /** What a finished run produced. */
@@ -91,8 +99,16 @@ async function writeAtomic(file: string, text: string): Promise<void> {
 export async function evaluateFolders(options: EvaluateFoldersOptions): Promise<EvaluationResult> {
   const protocol = options.protocol ?? 'basicsr';
   const metrics = [...options.metrics];
-  const scorerOptions: PairScorerOptions = { metrics, protocol, cropBorder: options.cropBorder ?? 0, ...options.models };
-  validateScorerOptions(scorerOptions);
+  // FID scores the set, not each image: it runs after the per-image metrics.
+  const wantFid = metrics.includes('fid');
+  const fidModels = options.models?.fid;
+  if (wantFid && !fidModels) {
+    throw new DiffmacError('MISSING_OPTION', 'fid needs an Inception ONNX model and reference statistics', { argument: 'models.fid', expected: '{ model, reference }', received: 'undefined' });
+  }
+  const perImage = metrics.filter((m) => m !== 'fid');
+  const { fid: _fid, ...pairModels } = options.models ?? {};
+  const scorerOptions: PairScorerOptions = { metrics: perImage, protocol, cropBorder: options.cropBorder ?? 0, ...pairModels };
+  if (perImage.length > 0 || !wantFid) validateScorerOptions(scorerOptions);
   const protocolInfo = getProtocol(protocol);
   const pairing = await pairFolders(options.pred, options.gt);
   await mkdir(options.outDir, { recursive: true });
@@ -129,7 +145,7 @@ export async function evaluateFolders(options: EvaluateFoldersOptions): Promise<
   const workers = options.workers ?? os.availableParallelism();
   options.onProgress?.({ type: 'start', total, alreadyDone: rows.size, threads: todo.length > 0 ? Math.min(workers, todo.length) : 0 });
   try {
-    await scorePairs(todo, scorerOptions, {
+    if (perImage.length > 0) await scorePairs(todo, scorerOptions, {
       workers,
       ...(options.signal ? { signal: options.signal } : {}),
       onRow: (row) => {
@@ -138,6 +154,7 @@ export async function evaluateFolders(options: EvaluateFoldersOptions): Promise<
         options.onProgress?.({ type: 'pair', done: rows.size, total, name: row.name, ok: row.ok });
       },
     });
+    else for (const p of todo) rows.set(p.name, { name: p.name, ok: true, scores: {} });
   } finally {
     log.close();
   }
@@ -147,6 +164,10 @@ export async function evaluateFolders(options: EvaluateFoldersOptions): Promise<
   const dropDeg = protocolInfo.identityDropBelowDegrees;
   const dropBelow: Record<string, number> = dropDeg === undefined ? {} : { deg: protocolInfo.identityUnit === 'degrees' ? dropDeg : (dropDeg * Math.PI) / 180 };
   const summary = summarize(ordered.flatMap((r) => (r.ok ? [r.scores] : [])), dropBelow);
+  if (wantFid && fidModels) {
+    const value = await setFid(fidModels, ordered.filter((r) => r.ok).map((r) => pairing.pairs.find((p) => p.name === r.name)!.pred), options);
+    summary.fid = { mean: value.fid, std: 0, n: value.n, dropped: 0 };
+  }
   const failed = ordered.filter((r) => !r.ok).length;
   const method = options.method ?? path.basename(path.resolve(options.pred));
   const versions = await packageVersions();
@@ -205,6 +226,25 @@ export async function evaluateFolders(options: EvaluateFoldersOptions): Promise<
   await writeAtomic(files.html, html);
   options.onProgress?.({ type: 'report', file: files.html });
   return { method, protocol, summary, rows: ordered, failed, missing: pairing.missing, extra: pairing.extra, files };
+}
+
+/** FID of the restored images against the reference statistics, streaming one image at a time. */
+async function setFid(models: FidModels, files: readonly string[], options: EvaluateFoldersOptions): Promise<{ fid: number; n: number }> {
+  const extractor = await createFidExtractor({ model: models.model });
+  try {
+    const reference = await readFidStats(models.reference);
+    let done = 0;
+    async function* images(): AsyncGenerator<ColorImage> {
+      for (const f of files) {
+        yield (await readImage(f, { channels: 'rgb' })) as ColorImage;
+        options.onProgress?.({ type: 'fid', done: ++done, total: files.length });
+      }
+    }
+    const fid = await fidAgainst(images(), reference, extractor, options.signal ? { signal: options.signal } : {});
+    return { fid, n: files.length };
+  } finally {
+    await extractor.dispose();
+  }
 }
 
 async function findByStem(dir: string, stem: string): Promise<string | undefined> {
