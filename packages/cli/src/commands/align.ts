@@ -13,6 +13,7 @@ import {
 } from '@diffmac/face-align';
 import { ExitCode, type Command } from '../command';
 import { createProgressBar } from '../progress';
+import { accepts, numberOption } from '../number-option';
 import { UsageError } from '../usage-error';
 
 const borders: readonly BorderMode[] = ['constant', 'reflect', 'reflect101', 'replicate'];
@@ -54,13 +55,6 @@ interface AlignRecord {
   }[];
 }
 
-function parseNumber(name: string, raw: string | undefined, fallback: number, check: (v: number) => boolean, want: string): number {
-  if (raw === undefined) return fallback;
-  const v = Number(raw);
-  if (!Number.isFinite(v) || !check(v)) throw new UsageError(`${name} must be ${want}, received ${JSON.stringify(raw)}`);
-  return v;
-}
-
 function asFaces(value: unknown, where: string): DetectedFace[] {
   if (!Array.isArray(value)) throw new UsageError(`--landmarks: ${where} must be an array of 5-point lists`);
   return value.map((pts: unknown, i) => {
@@ -96,9 +90,9 @@ export const alignCommand: Command = {
     });
     if (positionals.length === 0) throw new UsageError('expected at least one <photo>');
     if (!values.out) throw new UsageError('missing -o <dir>');
-    const size = parseNumber('--size', values.size, 512, (v) => Number.isInteger(v) && v >= 8 && v <= 4096, 'an integer in [8, 4096]');
-    const minScore = parseNumber('--min-score', values['min-score'], 0.5, (v) => v >= 0 && v < 1, 'a number in [0, 1)');
-    const eyeDistance = parseNumber('--eye-distance', values['eye-distance'], 5, (v) => v >= 0, 'a number >= 0');
+    const size = numberOption('--size', values.size, accepts.integerIn(8, 4096)) ?? 512;
+    const minScore = numberOption('--min-score', values['min-score'], { check: (v) => v >= 0 && v < 1, expected: 'a number in [0, 1)' }) ?? 0.5;
+    const eyeDistance = numberOption('--eye-distance', values['eye-distance'], { check: (v) => v >= 0, expected: 'a number >= 0' }) ?? 5;
     if (!borders.includes(values.border as BorderMode)) throw new UsageError(`--border must be one of ${borders.join(', ')}, received ${JSON.stringify(values.border)}`);
     const outDir = path.resolve(io.cwd, values.out);
 

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { DiffmacError, createBundleManifest, isHubId, loadBundle, writeTinyBundle, type BundleManifest, type ModelBundle, type TinyBundleKind } from '@diffmac/core';
 import { ExitCode, type CliIo, type Command } from '../command';
 import { createProgressBar } from '../progress';
+import { accepts, numberOption } from '../number-option';
 import { UsageError } from '../usage-error';
 
 const kinds: readonly TinyBundleKind[] = ['diffmac', 'diffusers', 'restorer'];
@@ -36,13 +37,6 @@ Options:
 
 Exit code 1 when the bundle is invalid (the error names the file and the tensor).`;
 
-function parseInteger(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw new UsageError(`${flag} must be an integer, received ${JSON.stringify(value)}`);
-  return n;
-}
-
 function summary(manifest: BundleManifest) {
   return Object.entries(manifest.components).map(([name, c]) => ({
     name,
@@ -74,8 +68,8 @@ async function makeTiny(argv: string[], io: CliIo): Promise<number> {
   });
   if (positionals.length !== 1) throw new UsageError(`make-tiny expects one <dir>, received ${positionals.length}`);
   if (!kinds.includes(values.kind as TinyBundleKind)) throw new UsageError(`--kind must be one of ${kinds.join(', ')}, received ${JSON.stringify(values.kind)}`);
-  const seed = parseInteger(values.seed, '--seed')!;
-  const resolution = parseInteger(values.resolution, '--resolution');
+  const seed = numberOption('--seed', values.seed, accepts.integer)!;
+  const resolution = numberOption('--resolution', values.resolution, accepts.integer);
   const dir = path.resolve(io.cwd, positionals[0]!);
   const manifest = await writeTinyBundle(dir, { seed, kind: values.kind as TinyBundleKind, ...(resolution === undefined ? {} : { resolution }) });
   if (values.json) {
@@ -148,7 +142,7 @@ async function init(argv: string[], io: CliIo, signal: AbortSignal): Promise<num
   if (positionals.length !== 1) throw new UsageError(`init expects one <dir>, received ${positionals.length}`);
   const p = values.parameterization;
   if (p !== undefined && p !== 'eps' && p !== 'v' && p !== 'x0') throw new UsageError(`--parameterization must be eps, v or x0, received ${JSON.stringify(p)}`);
-  const resolution = parseInteger(values.resolution, '--resolution');
+  const resolution = numberOption('--resolution', values.resolution, accepts.integer);
   const dir = path.resolve(io.cwd, positionals[0]!);
   const manifest = await createBundleManifest(dir, {
     signal,

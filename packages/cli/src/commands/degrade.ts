@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { degradationPresets, degradeFolder, type DegradationPresetName } from '@diffmac/eval';
 import { ExitCode, type Command } from '../command';
 import { createProgressBar } from '../progress';
+import { accepts, numberOption } from '../number-option';
 import { UsageError } from '../usage-error';
 
 const presets = Object.keys(degradationPresets) as DegradationPresetName[];
@@ -44,8 +45,7 @@ export const degradeCommand: Command = {
     if (positionals.length !== 1) throw new UsageError(`expected one <hq-dir>, received ${positionals.length}`);
     if (!values.out) throw new UsageError('missing -o <out-dir>');
     if (!presets.includes(values.preset as DegradationPresetName)) throw new UsageError(`--preset must be one of ${presets.join(', ')}, received ${JSON.stringify(values.preset)}`);
-    const seed = Number(values.seed);
-    if (!Number.isSafeInteger(seed)) throw new UsageError(`--seed must be an integer, received ${JSON.stringify(values.seed)}`);
+    const seed = numberOption('--seed', values.seed, accepts.integer) ?? 0;
     const hqDir = path.resolve(io.cwd, positionals[0]!);
     const outDir = path.resolve(io.cwd, values.out);
 

@@ -10,6 +10,7 @@ import { miniSetDir } from '../demo/mini-set';
 import { createProgressBar } from '../progress';
 import { listImages } from '@diffmac/eval';
 import { restoreCommand } from './restore';
+import { accepts, numberOption } from '../number-option';
 import { UsageError } from '../usage-error';
 
 const METRICS = ['psnr', 'ssim', 'idcos'];
@@ -54,10 +55,8 @@ export const demoCommand: Command = {
       },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
-    const seed = Number(values.seed);
-    if (!Number.isSafeInteger(seed)) throw new UsageError(`--seed must be an integer, received ${JSON.stringify(values.seed)}`);
-    const workers = values.workers === undefined ? os.availableParallelism() : Number(values.workers);
-    if (!Number.isInteger(workers) || workers < 0) throw new UsageError(`--workers must be a non-negative integer, received ${JSON.stringify(values.workers)}`);
+    const seed = numberOption('--seed', values.seed, accepts.integer) ?? 0;
+    const workers = numberOption('--workers', values.workers, accepts.nonNegativeInteger) ?? os.availableParallelism();
     const out = path.resolve(io.cwd, values.out);
     const models = await readMetricModels(values, io.cwd);
     const metrics = [...METRICS, ...(models.lpips ? ['lpips'] : []), ...(models.niqeParams ? ['niqe'] : []), ...(models.fid ? ['fid'] : [])];

@@ -6,6 +6,7 @@ import { evaluateFolders, listProtocols, RUNNER_METRICS, type ProtocolName } fro
 import { ExitCode, type Command } from '../command';
 import { metricModelOptions, metricModelUsage, readMetricModels } from '../metric-models';
 import { createProgressBar } from '../progress';
+import { accepts, numberOption } from '../number-option';
 import { UsageError } from '../usage-error';
 
 const protocols = listProtocols().map((p) => p.name);
@@ -63,10 +64,8 @@ export const evalCommand: Command = {
     const valid = [...RUNNER_METRICS, 'fid'];
     for (const m of metrics) if (!valid.includes(m)) throw new UsageError(`unknown metric ${JSON.stringify(m)}; valid: ${valid.join(', ')}`);
     if (!protocols.includes(values.protocol as ProtocolName)) throw new UsageError(`--protocol must be one of ${protocols.join(', ')}, received ${JSON.stringify(values.protocol)}`);
-    const cropBorder = Number(values['crop-border']);
-    if (!Number.isInteger(cropBorder) || cropBorder < 0) throw new UsageError(`--crop-border must be a non-negative integer, received ${JSON.stringify(values['crop-border'])}`);
-    const workers = values.workers === undefined ? os.availableParallelism() : Number(values.workers);
-    if (!Number.isInteger(workers) || workers < 0) throw new UsageError(`--workers must be a non-negative integer, received ${JSON.stringify(values.workers)}`);
+    const cropBorder = numberOption('--crop-border', values['crop-border'], accepts.nonNegativeInteger) ?? 0;
+    const workers = numberOption('--workers', values.workers, accepts.nonNegativeInteger) ?? os.availableParallelism();
 
     const resolve = (p: string) => path.resolve(io.cwd, p);
     const pred = resolve(values.pred);

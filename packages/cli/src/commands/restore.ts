@@ -24,6 +24,7 @@ import { ExitCode, type CliIo, type Command } from '../command';
 import { createProgressBar } from '../progress';
 import { noModelMessage } from '../restore/no-model';
 import { restorePhoto, type PhotoFaceRecord } from '../restore/restore-photo';
+import { accepts, numberOption } from '../number-option';
 import { UsageError } from '../usage-error';
 
 const colourFixes = ['adain', 'wavelet', 'none'] as const;
@@ -62,13 +63,6 @@ Options:
   --quiet                  no progress output
 
 Exit code 1 when no model is available (the message says what to download and where to put it).`;
-
-function num(name: string, raw: string | undefined, check: (v: number) => boolean, want: string): number | undefined {
-  if (raw === undefined) return undefined;
-  const v = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(v) || !check(v)) throw new UsageError(`${name} must be ${want}, received ${JSON.stringify(raw)}`);
-  return v;
-}
 
 interface ImageSummary {
   input: string;
@@ -148,16 +142,15 @@ export const restoreCommand: Command = {
     }
     const colour = values['colour-fix'];
     if (colour !== undefined && !(colourFixes as readonly string[]).includes(colour)) throw new UsageError(`--colour-fix must be one of ${colourFixes.join(', ')}, received ${JSON.stringify(colour)}`);
-    const int = (v: number) => Number.isInteger(v) && v >= 1 && v <= 1000;
-    const steps = num('--steps', values.steps, int, 'an integer in [1, 1000]');
-    const stage1Steps = num('--stage1-steps', values['stage1-steps'], int, 'an integer in [1, 1000]');
-    const strength = num('--strength', values.strength, (v) => v >= 0 && v <= 1, 'a number in [0, 1]');
-    const guidanceScale = num('--guidance-scale', values['guidance-scale'], (v) => v >= 0, 'a number >= 0');
-    const seed = num('--seed', values.seed, Number.isSafeInteger, 'an integer') ?? 0;
-    const fidelity = num('--fidelity', values.fidelity, (v) => v >= 0 && v <= 1, 'a number in [0, 1]');
-    const upscale = num('--upscale', values.upscale, (v) => v > 0 && v <= 8, 'a number in (0, 8]') ?? 1;
-    const minScore = num('--min-score', values['min-score'], (v) => v >= 0 && v < 1, 'a number in [0, 1)') ?? 0.5;
-    const batch = num('--batch', values.batch, (v) => Number.isInteger(v) && v >= 1 && v <= 64, 'an integer in [1, 64]') ?? 4;
+    const steps = numberOption('--steps', values.steps, accepts.integerIn(1, 1000));
+    const stage1Steps = numberOption('--stage1-steps', values['stage1-steps'], accepts.integerIn(1, 1000));
+    const strength = numberOption('--strength', values.strength, { check: (v) => v >= 0 && v <= 1, expected: 'a number in [0, 1]' });
+    const guidanceScale = numberOption('--guidance-scale', values['guidance-scale'], { check: (v) => v >= 0, expected: 'a number >= 0' });
+    const seed = numberOption('--seed', values.seed, accepts.integer) ?? 0;
+    const fidelity = numberOption('--fidelity', values.fidelity, { check: (v) => v >= 0 && v <= 1, expected: 'a number in [0, 1]' });
+    const upscale = numberOption('--upscale', values.upscale, { check: (v) => v > 0 && v <= 8, expected: 'a number in (0, 8]' }) ?? 1;
+    const minScore = numberOption('--min-score', values['min-score'], { check: (v) => v >= 0 && v < 1, expected: 'a number in [0, 1)' }) ?? 0.5;
+    const batch = numberOption('--batch', values.batch, accepts.integerIn(1, 64)) ?? 4;
 
     const model = values.model ?? io.env.DIFFMAC_MODEL;
     if (model === undefined || model === '') {
