@@ -48,3 +48,13 @@ describe('diffmac demo with a configured restorer and LPIPS weights', () => {
     expect((await readdir(path.join(cwd, 'diffmac-demo', 'restored', 'tiny'))).filter((f) => f.endsWith('.png'))).toHaveLength(3);
   }, 300_000);
 });
+
+describe('diffmac demo with a bad model', () => {
+  it('exits 1 with a typed error naming the model when the configured restorer fails', async () => {
+    const cwd = await mkdtemp(path.join(os.tmpdir(), 'diffmac-demo-bad-'));
+    const r = await cli(['demo', '--quiet', '--workers', '0', '--model', 'no-such-bundle'], { cwd });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('[RESTORE_FAILED]');
+    expect(r.stderr).toContain('no-such-bundle');
+  }, 300_000);
+});

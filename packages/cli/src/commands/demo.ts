@@ -1,4 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { DiffmacError } from '@diffmac/core';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -70,7 +71,7 @@ export const demoCommand: Command = {
           const inputs = (await listImages(lqDir)).map((f) => path.join(lqDir, f));
           const argv = [...inputs, '-o', outDir, '--model', model, '--aligned', '--seed', String(seed), '--quiet', ...(values.preset ? ['--preset', values.preset] : [])];
           const code = await restoreCommand.run(argv, { ...io, stdout: io.stderr }, runSignal ?? signal);
-          if (code !== 0) throw new Error(`diffmac restore exited with ${code}`);
+          if (code !== 0) throw new DiffmacError('RESTORE_FAILED', `diffmac restore with --model ${model} exited with code ${code} (its message is above)`, { argument: '--model', received: model });
         },
       });
     }
@@ -94,7 +95,9 @@ export const demoCommand: Command = {
       },
     });
     degradeBar.finish(`${degraded.records.length} LQ faces in ${lq}`);
-    if (degraded.failures.length) throw new Error(`could not degrade ${degraded.failures.map((f) => f.source).join(', ')}`);
+    if (degraded.failures.length) {
+      throw new DiffmacError('DEGRADE_FAILED', `Could not degrade ${degraded.failures.map((f) => `${f.source} (${f.code})`).join(', ')}`, { argument: 'mini-set' });
+    }
 
     const rows: { method: string; summary: Record<string, MetricStats>; report: string; failed: number }[] = [];
     for (const baseline of methods) {

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { DiffmacError } from '@diffmac/core';
 
 /**
  * The bundled HQ mini-set: three aligned 512² faces made from the public-domain NASA astronaut
@@ -10,5 +11,8 @@ export function miniSetDir(): string {
     const dir = fileURLToPath(new URL(candidate, import.meta.url));
     if (existsSync(dir)) return dir;
   }
-  throw new Error('The bundled mini-set (assets/mini-set) is missing from this installation of @diffmac/cli');
+  throw new DiffmacError('MINI_SET_MISSING', 'The bundled mini-set (assets/mini-set) is missing from this installation of @diffmac/cli: reinstall the package', {
+    expected: 'assets/mini-set next to the installed package',
+    received: fileURLToPath(new URL('../assets/mini-set/', import.meta.url)),
+  });
 }
