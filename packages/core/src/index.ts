@@ -91,3 +91,13 @@ export { createOnePassRestorer, type OnePassKind, type OnePassRestorer, type One
 export { createDiffusionRefiner, type DiffusionRefiner, type DiffusionRefinerOptions } from './pipeline/diffusion-refiner';
 export { createPipeline, type IdentityFunction, type Pipeline, type PipelineOptions, type PipelineResult, type PipelineRunOptions } from './pipeline/pipeline';
 export { createPresetPipeline, pipelinePresets, type PipelinePreset, type PresetPipelineOptions } from './pipeline/presets';
+// TFJS model conversion (weights manifests, graph models → ONNX)
+export {
+  decodeTfjsWeights,
+  type TfjsManifestEntry,
+  type TfjsManifestGroup,
+  type TfjsQuantization,
+  type TfjsWeight,
+} from './convert/tfjs-weights/decode-weights';
+export { readTfjsModelFiles, type TfjsModelFiles } from './convert/tfjs-weights/read-model-files';
+export { convertTfjsGraph, TFJS_GRAPH_OPS, type ConvertTfjsGraphOptions, type ConvertedTfjsGraph } from './convert/tfjs-graph/convert-tfjs-graph';

@@ -282,6 +282,16 @@ export class OnnxGraphBuilder {
   }
 
   /**
+   * Whether a value of this name is defined yet (a graph input, an initializer or a node output).
+   *
+   * @example
+   * b.hasValue('x'); // true once b.input('x', ...) ran
+   */
+  hasValue(name: string): boolean {
+    return this.produced.has(name);
+  }
+
+  /**
    * Declare a graph input. Symbolic dimensions are strings. Returns `name`.
    *
    * @example
