@@ -49,7 +49,7 @@ export async function loadTfjsGraph(json: GraphModelJson, shards: readonly Uint8
     ...(json.signature ? { signature: json.signature } : {}),
     ...(json.userDefinedMetadata ? { userDefinedMetadata: json.userDefinedMetadata } : {}),
   };
-  return tf.loadGraphModel(tf.io.fromMemorySync(artifacts as never));
+  return tf.loadGraphModel({ load: async () => artifacts } as never);
 }
 
 export interface ParityResult {
