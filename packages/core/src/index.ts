@@ -18,12 +18,24 @@ export {
   type OnnxDim,
   type OnnxGraphBuilderOptions,
   type OnnxNodeOptions,
+  type OnnxOpOptions,
   type OnnxTensorValue,
   type OnnxTypedAttribute,
 } from './onnx/graph-builder';
 export { onnxModelSignature, readOnnxSignature, type OnnxModelSignature } from './onnx/model-signature';
 export { readOnnxSignatureFile } from './onnx/read-signature-file';
 export { dataTypeFromOnnx, onnxElementType } from './onnx/proto';
+export {
+  convertFaceApiModel,
+  FACE_API_CONVERTER_VERSION,
+  type ConvertedModel,
+  type FaceApiConvertOptions,
+  type FaceApiModelName,
+} from './convert/face-api/convert-model';
+export { LANDMARK_INPUT_SIZE } from './convert/face-api/landmark-68';
+export { RECOGNITION_DIMENSION, RECOGNITION_INPUT_SIZE } from './convert/face-api/recognition';
+export { SSD_INPUT_SIZE } from './convert/face-api/ssd-mobilenet-v1';
+export { defaultCacheDir } from './io/default-cache-dir';
 export { conv2d, linear, randomWeights, silu, type Conv2dOptions, type LayerContext } from './onnx/tiny-layers';
 export { buildTinyModel, tinyModelRoles, type TinyModelOptionsByRole } from './onnx/tiny/build-tiny-model';
 export type { TinyModel, TinyModelBaseOptions, TinyModelRole } from './onnx/tiny/common';

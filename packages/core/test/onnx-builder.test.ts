@@ -86,6 +86,26 @@ describe('OnnxGraphBuilder', () => {
     await session.dispose();
   });
 
+  it('op() and constant() name outputs, nodes and constants freshly and run', async () => {
+    const b = new OnnxGraphBuilder();
+    const x = b.input('x', 'float32', [2]);
+    const two = b.constant('k', new Float32Array([2, 2]), [2]);
+    const three = b.constant('k', new Float32Array([3, 3]), [2]);
+    expect([two, three]).toEqual(['k', 'k_1']);
+    const m = b.op('Mul', [x, two]);
+    const a = b.op('Add', [m, three], {}, { output: 'shifted' });
+    const y = b.op('Relu', [a], {}, { output: 'mul' });
+    expect([m, a, y]).toEqual(['mul', 'shifted', 'mul_1']);
+    b.output(y, 'float32', [2]);
+    const nodes = b.toModelProto().graph!.node!;
+    expect(nodes.map((n) => n.name)).toEqual(['mul_node', 'shifted_node', 'mul_node_1']);
+    expect(() => b.op('Relu', ['nothing'])).toThrow(DiffmacError);
+    const session = await createSession(b.toBytes());
+    const out = await session.run({ x: { data: new Float32Array([1, -4]), shape: [2] } });
+    expect(Array.from(out[y]!.data as Float32Array)).toEqual([5, 0]);
+    await session.dispose();
+  });
+
   it('hands out unique names and refuses duplicates, undefined values and unproduced outputs', () => {
     const b = new OnnxGraphBuilder();
     expect(b.uniqueName('h')).toBe('h');

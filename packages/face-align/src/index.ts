@@ -9,15 +9,8 @@ export type { DetectedFace, DetectOptions, FaceDetector, FiveLandmarks, Point } 
 // face-align-B: detection (embedded face-api detector, embedder, ONNX detector decoders)
 export { createDefaultDetector, type DefaultDetectorOptions } from './detection/face-api/default-detector';
 export { createFaceEmbedder, type EmbedOptions, type FaceEmbedder, type FaceEmbedderOptions } from './detection/face-api/face-embedder';
-export {
-  convertFaceApiModel,
-  defaultCacheDir,
-  faceApiModelDir,
-  FACE_API_CONVERTER_VERSION,
-  type ConvertedModel,
-  type FaceApiModelName,
-  type FaceApiModelOptions,
-} from './detection/face-api/convert';
+export { convertFaceApiModel, faceApiModelDir, type FaceApiModelOptions } from './detection/face-api/face-api-models';
+export { defaultCacheDir, FACE_API_CONVERTER_VERSION, type ConvertedModel, type FaceApiModelName } from '@diffmac/core';
 export { fiveFrom68 } from './detection/landmarks-to-five';
 export { iou, nms, type Box4 } from './detection/nms';
 export {

@@ -3,7 +3,7 @@
  * constants (and, for YuNet, a simple function of the input), so the decoding maths is checked
  * against hand-computed boxes and landmarks.
  */
-import { createSession, DiffmacError } from '@diffmac/core';
+import { createSession, DiffmacError, OnnxGraphBuilder } from '@diffmac/core';
 import { describe, expect, it } from 'vitest';
 import {
   createRetinaFaceDetector,
@@ -16,23 +16,22 @@ import {
   prepareInput,
   retinaFacePriors,
 } from '../src/index';
-import { GraphBuilder } from '../src/detection/face-api/graph';
-import { encodeOnnx } from '../src/detection/face-api/onnx-encode';
 
 type Outputs = Record<string, { shape: number[]; data: Float32Array }>;
 
 /** A model with input `input` [1, 3, h, w] whose outputs are the given constants (in the given order). */
 function constantModel(inputShape: (number | string)[], outputs: Outputs, dependOnInput: string[] = []): Uint8Array {
-  const g = new GraphBuilder('constant-detector');
-  const x = g.input('input', inputShape);
+  const b = new OnnxGraphBuilder({ name: 'constant-detector' });
+  const x = b.input('input', 'float32', inputShape);
   // max(input) / 255: 1 for an image with a white pixel, 0 for a black one.
-  const gate = g.node('Div', [g.node('ReduceMax', [x], { keepdims: 0 }), g.scalar('c255', 255)]);
+  const gate = b.op('Div', [b.op('ReduceMax', [x], { keepdims: 0 }), b.constant('c255', Float32Array.of(255), [])]);
   for (const [name, t] of Object.entries(outputs)) {
-    const c = g.constant(`${name}_value`, t.shape, t.data);
-    const value = dependOnInput.includes(name) ? g.node('Mul', [c, gate]) : c;
-    g.output(value, t.shape, name);
+    const c = b.constant(`${name}_value`, t.data, t.shape);
+    const value = dependOnInput.includes(name) ? b.op('Mul', [c, gate]) : c;
+    b.node('Identity', [value], [name]);
+    b.output(name, 'float32', t.shape);
   }
-  return encodeOnnx(g.build());
+  return b.toBytes();
 }
 
 const image = (w: number, h: number, value = 255) => ({ width: w, height: h, channels: 3 as const, data: new Uint8Array(w * h * 3).fill(value) });

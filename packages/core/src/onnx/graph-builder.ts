@@ -80,6 +80,12 @@ export interface OnnxNodeOptions {
   domain?: string;
 }
 
+/** Options of {@link OnnxGraphBuilder.op}. */
+export interface OnnxOpOptions extends OnnxNodeOptions {
+  /** Prefix of the output's fresh name (default: the op type in lower case); the node is named `<output>_node`. */
+  output?: string;
+}
+
 const typeCodes = new Set(Object.values(onnxElementType));
 const utf8 = new TextEncoder();
 
@@ -423,6 +429,34 @@ export class OnnxGraphBuilder {
    */
   useDomain(domain: string, version: number): void {
     this.domains.set(domain, version);
+  }
+
+  /**
+   * Add a one-output node whose output gets a fresh name derived from `options.output` (default:
+   * the op type in lower case), and name the node after it. Returns the output name. The shorthand
+   * converters use for most nodes; {@link node} remains for fixed or several output names.
+   *
+   * @example
+   * const h = b.op('Conv', [x, w], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, { output: 'conv1' }); // 'conv1'
+   * const y = b.op('Relu', [h]); // 'relu'
+   */
+  op(opType: string, inputs: readonly string[], attributes: Readonly<Record<string, OnnxAttributeValue | undefined>> = {}, options: OnnxOpOptions = {}): string {
+    const prefix = options.output ?? (typeof opType === 'string' ? opType.toLowerCase() : 'op');
+    const output = this.uniqueName(prefix);
+    const name = options.name ?? this.uniqueName(`${prefix}_node`);
+    return this.node(opType, inputs, [output], attributes, options.domain === undefined ? { name } : { name, domain: options.domain })[0]!;
+  }
+
+  /**
+   * Add a constant tensor under a fresh name derived from `prefix` ({@link initializer} with
+   * {@link uniqueName}). Returns the name.
+   *
+   * @example
+   * const axes = b.constant('axes', new BigInt64Array([2n, 3n]), [2]); // 'axes', then 'axes_1'
+   * const half = b.constant('half', new Float32Array([0.5]), []);
+   */
+  constant(prefix: string, data: OnnxTensorValue['data'], dims: readonly number[], dtype?: TensorDataType): string {
+    return this.initializer(this.uniqueName(prefix), data, dims, dtype);
   }
 
   /**

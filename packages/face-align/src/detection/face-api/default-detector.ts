@@ -1,12 +1,10 @@
-import { type ColorImage, createSession, DiffmacError, type InferenceSession, invalidArgument } from '@diffmac/core';
+import { type ColorImage, createSession, DiffmacError, type InferenceSession, invalidArgument, LANDMARK_INPUT_SIZE, SSD_INPUT_SIZE } from '@diffmac/core';
 import { fiveFrom68 } from '../landmarks-to-five';
 import { type Box4, nms } from '../nms';
 import type { DetectedFace, DetectOptions, FaceDetector, Point } from '../types';
 import { assertColorImage } from '../../image/assert-color-image';
-import { convertFaceApiModel, type FaceApiModelOptions } from './convert';
-import { LANDMARK_INPUT_SIZE } from './landmark-68';
+import { convertFaceApiModel, type FaceApiModelOptions } from './face-api-models';
 import { type PixelRect, squareResize, toRgb255 } from './preprocess';
-import { SSD_INPUT_SIZE } from './ssd-mobilenet-v1';
 
 /** Options of {@link createDefaultDetector}. */
 export interface DefaultDetectorOptions extends FaceApiModelOptions {

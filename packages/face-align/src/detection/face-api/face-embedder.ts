@@ -1,8 +1,7 @@
-import { type ColorImage, createSession, DiffmacError, invalidArgument } from '@diffmac/core';
+import { type ColorImage, createSession, DiffmacError, invalidArgument, RECOGNITION_DIMENSION, RECOGNITION_INPUT_SIZE } from '@diffmac/core';
 import { assertColorImage } from '../../image/assert-color-image';
-import { convertFaceApiModel, type FaceApiModelOptions } from './convert';
+import { convertFaceApiModel, type FaceApiModelOptions } from './face-api-models';
 import { squareResize, toRgb255 } from './preprocess';
-import { RECOGNITION_DIMENSION, RECOGNITION_INPUT_SIZE } from './recognition';
 
 /** Options of {@link createFaceEmbedder}. */
 export interface FaceEmbedderOptions extends FaceApiModelOptions {

@@ -1,5 +1,6 @@
-import { GraphBuilder, type GraphSpec } from './graph';
-import { add, conv, depthwiseConv, type Feature, imageInput, unary } from './layers';
+/** face-api's 68-point landmark net (FaceLandmark68Net) as an ONNX graph. */
+import type { OnnxGraphBuilder } from '../../onnx/graph-builder';
+import { add, conv, depthwiseConv, type FaceApiGraph, faceApiBuilder, type Feature, imageInput, namedOutput, storedWeight, unary } from './layers';
 import { weight, type WeightMap } from './weights';
 
 /** The 68-point landmark net's input size. */
@@ -8,13 +9,13 @@ export const LANDMARK_INPUT_SIZE = 112;
 /** face-api's mean RGB for the landmark and recognition nets. */
 export const FACE_API_MEAN_RGB = [122.782, 117.001, 104.298] as const;
 
-function separable(g: GraphBuilder, w: WeightMap, x: Feature, prefix: string, stride: number): Feature {
+function separable(g: FaceApiGraph, w: WeightMap, x: Feature, prefix: string, stride: number): Feature {
   const base = prefix.replace(/\//g, '_');
   const d = depthwiseConv(g, x, weight(w, `${prefix}/depthwise_filter`, 4), stride, 'same', `${base}_dw`);
   return conv(g, d, weight(w, `${prefix}/pointwise_filter`, 4), weight(w, `${prefix}/bias`, 1), 1, 'same', `${base}_pw`);
 }
 
-function denseBlock4(g: GraphBuilder, w: WeightMap, x: Feature, prefix: string, first: boolean): Feature {
+function denseBlock4(g: FaceApiGraph, w: WeightMap, x: Feature, prefix: string, first: boolean): Feature {
   const relu = (f: Feature) => unary(g, 'Relu', f);
   const out1 = relu(
     first
@@ -37,17 +38,18 @@ function denseBlock4(g: GraphBuilder, w: WeightMap, x: Feature, prefix: string, 
  * @example
  * const graph = landmark68Graph(decodeWeights(manifest, shards));
  */
-export function landmark68Graph(w: WeightMap, options: { keepUint8?: boolean } = {}): GraphSpec {
-  const g = new GraphBuilder('face-api face_landmark_68', options);
+export function landmark68Graph(w: WeightMap, options: { keepUint8?: boolean } = {}): OnnxGraphBuilder {
+  const g: FaceApiGraph = { builder: faceApiBuilder('face-api face_landmark_68'), keepUint8: options.keepUint8 ?? false };
   let x = imageInput(g, LANDMARK_INPUT_SIZE, FACE_API_MEAN_RGB, 255);
   x = denseBlock4(g, w, x, 'dense0', true);
   x = denseBlock4(g, w, x, 'dense1', false);
   x = denseBlock4(g, w, x, 'dense2', false);
   x = denseBlock4(g, w, x, 'dense3', false);
-  const pooled = g.node('AveragePool', [x.name], { kernel_shape: [7, 7], strides: [2, 2] });
-  const flat = g.node('Flatten', [pooled], { axis: 1 });
+  const b = g.builder;
+  const pooled = b.op('AveragePool', [x.name], { kernel_shape: [7, 7], strides: [2, 2] });
+  const flat = b.op('Flatten', [pooled], { axis: 1 });
   const fcW = weight(w, 'fc/weights', 2);
-  const fc = g.node('Add', [g.node('MatMul', [flat, g.weight('fc_W', fcW.shape, fcW)]), g.weight('fc_B', [136], weight(w, 'fc/bias', 1))]);
-  g.output(fc, ['batch', 136], 'landmarks');
-  return g.build();
+  const fc = b.op('Add', [b.op('MatMul', [flat, storedWeight(g, 'fc_W', fcW.shape, fcW)]), storedWeight(g, 'fc_B', [136], weight(w, 'fc/bias', 1))]);
+  namedOutput(g, fc, ['batch', 136], 'landmarks');
+  return b;
 }

@@ -1,5 +1,6 @@
+/** Reading face-api's TFJS weights manifests and their `.bin` shards. */
 import { readFile } from 'node:fs/promises';
-import { DiffmacError } from '@diffmac/core';
+import { DiffmacError } from '../../errors';
 
 /** One entry of a TFJS weights manifest. */
 export interface ManifestEntry {

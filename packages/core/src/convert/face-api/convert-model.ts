@@ -1,12 +1,14 @@
+/**
+ * face-api (TFJS weights) → ONNX: the three networks face-align runs, converted on first use and
+ * cached under a digest of their weights.
+ */
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { DiffmacError } from '@diffmac/core';
-import type { GraphSpec } from './graph';
+import { DiffmacError } from '../../errors';
+import { defaultCacheDir } from '../../io/default-cache-dir';
+import type { OnnxGraphBuilder } from '../../onnx/graph-builder';
 import { landmark68Graph } from './landmark-68';
-import { encodeOnnx } from './onnx-encode';
 import { recognitionGraph } from './recognition';
 import { ssdMobilenetV1Graph } from './ssd-mobilenet-v1';
 import { decodeWeights, readWeightFiles, type WeightMap } from './weights';
@@ -17,18 +19,19 @@ export const FACE_API_CONVERTER_VERSION = '3';
 /** The face-api models this converter understands. */
 export type FaceApiModelName = 'ssd_mobilenetv1' | 'face_landmark_68' | 'face_recognition';
 
-const graphs: Readonly<Record<FaceApiModelName, (w: WeightMap, options: { keepUint8: boolean }) => GraphSpec>> = {
+const graphs: Readonly<Record<FaceApiModelName, (w: WeightMap, options: { keepUint8: boolean }) => OnnxGraphBuilder>> = {
   ssd_mobilenetv1: ssdMobilenetV1Graph,
   face_landmark_68: landmark68Graph,
   face_recognition: recognitionGraph,
 };
 
-/** Options shared by everything that converts face-api models on first use. */
-export interface FaceApiModelOptions {
+/** Options of {@link convertFaceApiModel}. */
+export interface FaceApiConvertOptions {
+  /** Folder with face-api's `*-weights_manifest.json` and `.bin` files (face-align passes its installed `@vladmandic/face-api/model`). */
+  modelDir: string;
   /**
-   * Where converted ONNX files are cached (default: `$DIFFMAC_CACHE_DIR`, else
-   * `$XDG_CACHE_HOME/diffmac`, else `~/.cache/diffmac`). Files go to `<cacheDir>/face-api/`.
-   * Pass `false` to convert in memory every time and write nothing.
+   * Where converted ONNX files are cached (default: {@link defaultCacheDir}). Files go to
+   * `<cacheDir>/face-api/`. Pass `false` to convert in memory every time and write nothing.
    */
   cacheDir?: string | false;
   /**
@@ -37,32 +40,7 @@ export interface FaceApiModelOptions {
    * smaller); `'float32'` stores the dequantised values. Both give TFJS's exact weight values.
    */
   weights?: 'uint8' | 'float32';
-  /** Folder with face-api's `*-weights_manifest.json` and `.bin` files (default: the installed `@vladmandic/face-api/model`). */
-  modelDir?: string;
   signal?: AbortSignal;
-}
-
-/**
- * The folder of the installed `@vladmandic/face-api` package's weights.
- *
- * @example
- * faceApiModelDir(); // '/…/node_modules/@vladmandic/face-api/model'
- */
-export function faceApiModelDir(): string {
-  const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');
-}
-
-/**
- * The default cache folder: `$DIFFMAC_CACHE_DIR`, else `$XDG_CACHE_HOME/diffmac`, else `~/.cache/diffmac`.
- *
- * @example
- * defaultCacheDir(); // '/home/me/.cache/diffmac'
- */
-export function defaultCacheDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
-  if (env.DIFFMAC_CACHE_DIR) return env.DIFFMAC_CACHE_DIR;
-  if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, 'diffmac');
-  return join(homedir(), '.cache', 'diffmac');
 }
 
 /** A converted model: the ONNX bytes, where they are cached (if anywhere) and whether this call built them. */
@@ -91,11 +69,18 @@ function checkModel(model: FaceApiModelName): void {
  * file, then rename), so concurrent first uses are safe.
  *
  * @example
- * const { bytes, path } = await convertFaceApiModel('face_landmark_68');
+ * const { bytes, path } = await convertFaceApiModel('face_landmark_68', { modelDir: 'node_modules/@vladmandic/face-api/model' });
  * const session = await createSession(bytes);
  */
-export async function convertFaceApiModel(model: FaceApiModelName, options: FaceApiModelOptions = {}): Promise<ConvertedModel> {
+export async function convertFaceApiModel(model: FaceApiModelName, options: FaceApiConvertOptions): Promise<ConvertedModel> {
   checkModel(model);
+  if (typeof options?.modelDir !== 'string' || options.modelDir.length === 0) {
+    throw new DiffmacError('INVALID_ARGUMENT', 'convertFaceApiModel needs the folder of the face-api weights', {
+      argument: 'modelDir',
+      expected: 'a folder holding face-api model files',
+      received: String(options?.modelDir),
+    });
+  }
   const storage = options.weights ?? 'uint8';
   if (storage !== 'uint8' && storage !== 'float32') {
     throw new DiffmacError('INVALID_ARGUMENT', `Expected 'uint8' or 'float32' for weights, received ${String(storage)}`, {
@@ -105,7 +90,7 @@ export async function convertFaceApiModel(model: FaceApiModelName, options: Face
     });
   }
   options.signal?.throwIfAborted();
-  const files = await readWeightFiles(options.modelDir ?? faceApiModelDir(), `${model}_model`);
+  const files = await readWeightFiles(options.modelDir, `${model}_model`);
   const hash = createHash('sha256').update(`diffmac face-api converter ${FACE_API_CONVERTER_VERSION}\n${model}\n${storage}\n`).update(files.manifestText);
   for (const s of files.shards) hash.update(s);
   const digest = hash.digest('hex');
@@ -120,7 +105,7 @@ export async function convertFaceApiModel(model: FaceApiModelName, options: Face
     }
   }
   options.signal?.throwIfAborted();
-  const bytes = encodeOnnx(graphs[model](decodeWeights(JSON.parse(files.manifestText), files.shards), { keepUint8: storage === 'uint8' }));
+  const bytes = graphs[model](decodeWeights(JSON.parse(files.manifestText), files.shards), { keepUint8: storage === 'uint8' }).toBytes();
   if (path) {
     await mkdir(dirname(path), { recursive: true });
     const tmp = `${path}.${process.pid}.${randomUUID()}.tmp`;
