@@ -32,6 +32,17 @@ try {
   fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'pack-check', private: true, version: '0.0.0' }));
   fs.copyFileSync(path.join(root, '.npmrc'), path.join(app, '.npmrc'));
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs], { cwd: app, stdio: 'pipe' });
+  // Subpath entries a package exports besides '.', e.g. '@diffmac/queue/testing'.
+  const subpaths = names.flatMap((n) => {
+    const exp = JSON.parse(fs.readFileSync(path.join(root, 'packages', n, 'package.json'), 'utf8')).exports ?? {};
+    return Object.keys(exp).filter((k) => k !== '.' && !k.endsWith('.json')).map((k) => `@diffmac/${n}${k.slice(1)}`);
+  });
+  for (const spec of subpaths) {
+    check(`${spec} imports under ESM`, () =>
+      execFileSync('node', ['--input-type=module', '-e', `const m = await import('${spec}'); if (Object.keys(m).length === 0) throw new Error('no exports');`], { cwd: app, stdio: 'pipe' }));
+    check(`${spec} requires under CJS`, () =>
+      execFileSync('node', ['-e', `const m = require('${spec}'); if (Object.keys(m).length === 0) throw new Error('no exports');`], { cwd: app, stdio: 'pipe' }));
+  }
   for (const n of names) {
     const spec = `@diffmac/${n}`;
     check(`${spec} imports under ESM`, () =>

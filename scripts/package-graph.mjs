@@ -6,8 +6,10 @@ export const allowedInternal = {
   core: ['scheduler', 'mib'],
   'face-align': ['core'],
   eval: ['core', 'face-align'],
+  // The dataset queue (BullMQ + Redis): job ids, workers and the eval merge on top of core and eval.
+  queue: ['core', 'eval'],
   // cli is the top: it may use anything below it (selfcheck and --sampler use the leaves directly).
-  cli: ['scheduler', 'mib', 'core', 'face-align', 'eval'],
+  cli: ['scheduler', 'mib', 'core', 'face-align', 'eval', 'queue'],
 };
 
 /** Packages that may import onnxruntime directly: the one inference seam lives in core. */
