@@ -85,6 +85,16 @@ export { planTiles, tileWeights, type BlendRamp, type TilePlan, type TileRect } 
 export { cropNchw, padNchwEdge } from './tensor/crop-pad';
 export { runTiled, type RunTiledOptions, type TileProgressEvent } from './tensor/run-tiled';
 export { createRng, randn, type NoiseSource, type Rng } from './rng';
+export { float16ToFloat32, float32ToFloat16, halfToNumber, numberToHalf } from './tensor/float16';
+// PyTorch checkpoints: restricted unpickler, zip and legacy torch.save formats, lazy tensors
+export { bytesSource, fileSource, type ByteSource } from './checkpoint/byte-source';
+export { isZip, readZipDirectory, readZipEntry, type ZipEntry } from './checkpoint/zip-directory';
+export { isPickleTuple, pickleOpcodeName, unpickle, type PickleHooks, type PickleTuple, type Unpickled } from './checkpoint/pickle-machine';
+export { CheckpointTensorRef, checkpointElementSize, isCheckpointTensor, type CheckpointDType, type CheckpointStorage } from './checkpoint/tensor-ref';
+export { PytorchCheckpoint, type CheckpointTensorInfo, type StorageReader } from './checkpoint/pytorch-checkpoint';
+export type { LoadTensorOptions } from './checkpoint/load-tensor';
+export { openCheckpoint, readCheckpoint, type OpenCheckpointOptions } from './checkpoint/open-checkpoint';
+export { STATE_DICT_KEYS, findStateDict } from './checkpoint/find-state-dict';
 export { assertRasterImage } from './image/assert-image';
 export { DEFAULT_PIXEL_LIMIT, readImage, type DecodedImage, type ReadImageOptions } from './image/read-image';
 export { encodeImage, formatFromPath, writeImage, type EncodeImageOptions, type ImageFormat } from './image/write-image';

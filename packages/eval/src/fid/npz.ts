@@ -1,5 +1,4 @@
-import { inflateRawSync } from 'node:zlib';
-import { DiffmacError } from '@diffmac/core';
+import { DiffmacError, bytesSource, halfToNumber, readZipDirectory, readZipEntry, type ZipEntry } from '@diffmac/core';
 
 /** One array from a `.npy` file: float64 values (any numeric dtype is widened), C order, and its shape. */
 export interface NpyArray {
@@ -53,14 +52,9 @@ export function parseNpy(bytes: Uint8Array): NpyArray {
       case 'f4':
         out[i] = dv.getFloat32(p, little);
         break;
-      case 'f2': {
-        const h = dv.getUint16(p, little);
-        const e = (h >> 10) & 0x1f;
-        const m = h & 0x3ff;
-        const v = e === 0 ? m * 2 ** -24 : e === 31 ? (m ? Number.NaN : Number.POSITIVE_INFINITY) : (1 + m / 1024) * 2 ** (e - 15);
-        out[i] = h & 0x8000 ? -v : v;
+      case 'f2':
+        out[i] = halfToNumber(dv.getUint16(p, little));
         break;
-      }
       case 'i8':
         out[i] = Number(dv.getBigInt64(p, little));
         break;
@@ -109,68 +103,15 @@ export function parseNpy(bytes: Uint8Array): NpyArray {
  * const { mu, sigma } = parseNpz(readFileSync('fid_stats.npz'));
  */
 export function parseNpz(bytes: Uint8Array): Record<string, NpyArray> {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  // end of central directory: scan back for its signature
-  let eocd = -1;
-  for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 65557); i--) {
-    if (view.getUint32(i, true) === 0x06054b50) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd < 0) throw new DiffmacError('NPZ_INVALID', 'Not a .npz (zip) file: no end-of-central-directory record', { argument: 'file', expected: 'a zip archive', received: `${bytes.length} bytes` });
-  let entries = view.getUint16(eocd + 10, true);
-  let cd = view.getUint32(eocd + 16, true);
-  let zip64 = false;
-  if (cd === 0xffffffff || entries === 0xffff) {
-    const loc = eocd - 20;
-    if (loc >= 0 && view.getUint32(loc, true) === 0x07064b50) {
-      const z = Number(view.getBigUint64(loc + 8, true));
-      entries = Number(view.getBigUint64(z + 32, true));
-      cd = Number(view.getBigUint64(z + 48, true));
-      zip64 = true;
-    }
+  const source = bytesSource(bytes, '.npz');
+  let entries: ZipEntry[];
+  try {
+    entries = readZipDirectory(source);
+  } catch (cause) {
+    if (!(cause instanceof DiffmacError)) throw cause;
+    throw new DiffmacError('NPZ_INVALID', `Not a .npz (zip) file: ${cause.message}`, { argument: 'file', expected: 'a zip archive', received: `${bytes.length} bytes`, cause });
   }
   const out: Record<string, NpyArray> = {};
-  const dec = new TextDecoder();
-  for (let e = 0; e < entries; e++) {
-    if (view.getUint32(cd, true) !== 0x02014b50) throw new DiffmacError('NPZ_INVALID', 'Corrupt .npz central directory', { argument: 'file' });
-    const method = view.getUint16(cd + 10, true);
-    let compSize = view.getUint32(cd + 20, true);
-    const nameLen = view.getUint16(cd + 28, true);
-    const extraLen = view.getUint16(cd + 30, true);
-    const commentLen = view.getUint16(cd + 32, true);
-    let localOff = view.getUint32(cd + 42, true);
-    const name = dec.decode(bytes.subarray(cd + 46, cd + 46 + nameLen));
-    if (zip64 || compSize === 0xffffffff || localOff === 0xffffffff) {
-      // zip64 extra field: sizes/offset as 64-bit values, in order, only those that overflowed
-      let x = cd + 46 + nameLen;
-      const end = x + extraLen;
-      while (x + 4 <= end) {
-        const id = view.getUint16(x, true);
-        const len = view.getUint16(x + 2, true);
-        if (id === 0x0001) {
-          let p = x + 4;
-          if (view.getUint32(cd + 24, true) === 0xffffffff) p += 8;
-          if (compSize === 0xffffffff) {
-            compSize = Number(view.getBigUint64(p, true));
-            p += 8;
-          }
-          if (localOff === 0xffffffff) localOff = Number(view.getBigUint64(p, true));
-        }
-        x += 4 + len;
-      }
-    }
-    const lNameLen = view.getUint16(localOff + 26, true);
-    const lExtraLen = view.getUint16(localOff + 28, true);
-    const dataStart = localOff + 30 + lNameLen + lExtraLen;
-    const raw = bytes.subarray(dataStart, dataStart + compSize);
-    let content: Uint8Array;
-    if (method === 0) content = raw;
-    else if (method === 8) content = new Uint8Array(inflateRawSync(raw));
-    else throw new DiffmacError('NPZ_INVALID', `Unsupported zip compression method ${method} for ${name}`, { argument: 'file', expected: 'stored (0) or deflated (8)', received: String(method) });
-    out[name.replace(/\.npy$/, '')] = parseNpy(content);
-    cd += 46 + nameLen + extraLen + commentLen;
-  }
+  for (const entry of entries) out[entry.name.replace(/\.npy$/, '')] = parseNpy(readZipEntry(source, entry));
   return out;
 }
