@@ -65,7 +65,7 @@ export function isPickleTuple(value: unknown): value is PickleTuple {
 }
 
 class Reader {
-  private chunk = new Uint8Array(0);
+  private chunk: Uint8Array = new Uint8Array(0);
   private chunkStart = 0;
   constructor(
     private readonly source: ByteSource,
