@@ -64,6 +64,8 @@ export { ModelBundle, loadBundle, type BundleComponent, type LoadBundleOptions }
 export { writeTinyBundle, type TinyBundleKind, type WriteTinyBundleOptions } from './bundle/write-tiny-bundle';
 export { createBundleManifest, type CreateBundleManifestOptions } from './bundle/create-manifest';
 export { tinyTokenizerFiles, tinyTokenizerSpecial, tinyTokenizerVocabSize } from './text/tiny-tokenizer';
+export { ClipTokenizer, loadClipTokenizer, tokenizerKind, type ClipTokenizerFiles } from './text/clip-tokenizer';
+export { clipBpe, clipByteEncoder, clipCleanText, clipPreTokens } from './text/clip-bpe';
 export { encodePrompt, type EncodePromptOptions, type EncodedPrompt } from './text/encode-prompt';
 export type { ColorImage, ImagePixels, RasterImage } from './image/types';
 // core-B: tensors, tiling, RNG re-export, image I/O, VAE
