@@ -15,7 +15,10 @@ runCli(process.argv.slice(2), io, controller.signal).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`diffmac: ${String(error)}\n`);
+    // runCli reports every command error itself; this is a last resort, still one line.
+    const code = (error as { code?: unknown } | null)?.code;
+    process.stderr.write(`diffmac: [${typeof code === 'string' ? code : 'INTERNAL_ERROR'}] ${error instanceof Error ? error.message : String(error)}\n`);
+    if (process.argv.includes('--debug') && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     process.exitCode = 1;
   },
 );

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { NiqeParams } from '@diffmac/eval';
+import { readJsonOption } from './read-json-option';
 import { UsageError } from './usage-error';
 
 /** The command-line options that point metrics at their weights or parameters. */
@@ -42,7 +42,8 @@ export async function readMetricModels(
   const resolve = (p: string) => path.resolve(cwd, p);
   const models: MetricModels = {};
   if (values['niqe-params']) {
-    const raw = JSON.parse(await readFile(resolve(values['niqe-params']), 'utf8')) as Record<string, number[] | number[][] | undefined>;
+    const parsed = await readJsonOption('--niqe-params', values['niqe-params'], cwd);
+    const raw = (parsed !== null && typeof parsed === 'object' ? parsed : {}) as Record<string, number[] | number[][] | undefined>;
     const mu = raw.mu ?? raw.mu_pris_param;
     const cov = raw.cov ?? raw.cov_pris_param;
     const window = raw.gaussianWindow ?? raw.gaussian_window;
@@ -52,7 +53,8 @@ export async function readMetricModels(
   }
   if (values['lpips-trunk'] && values['lpips-weights']) {
     // An array of five weight vectors, or an object holding them as `lin_weights` (nested lists are flattened).
-    const raw = JSON.parse(await readFile(resolve(values['lpips-weights']), 'utf8')) as unknown[] | { lin_weights?: unknown[] | Record<string, unknown> };
+    const parsed = await readJsonOption('--lpips-weights', values['lpips-weights'], cwd);
+    const raw = (parsed !== null && typeof parsed === 'object' ? parsed : {}) as unknown[] | { lin_weights?: unknown[] | Record<string, unknown> };
     const lin = Array.isArray(raw) ? raw : raw.lin_weights;
     const w = Array.isArray(lin) ? lin : lin && Object.keys(lin).sort().map((k) => lin[k]);
     if (!Array.isArray(w) || w.length !== 5) throw new UsageError('--lpips-weights must hold five linear weight vectors (an array, or an object with lin_weights as an array or as lin0..lin4)');

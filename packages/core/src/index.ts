@@ -100,6 +100,7 @@ export { STATE_DICT_KEYS, findStateDict } from './checkpoint/find-state-dict';
 export { assertRasterImage } from './image/assert-image';
 export { DEFAULT_PIXEL_LIMIT, readImage, type DecodedImage, type ReadImageOptions } from './image/read-image';
 export { encodeImage, formatFromPath, writeImage, type EncodeImageOptions, type ImageFormat } from './image/write-image';
+export { writeFileAtomic, writeFailureReason, type WriteFileAtomicOptions } from './io/write-file-atomic';
 export { encodeLatents, type EncodeLatentsOptions } from './vae/encode-latents';
 export { decodeLatents, type DecodeLatentsOptions } from './vae/decode-latents';
 export type { VaeOptions, VaeProgressEvent } from './vae/vae-session';

@@ -36,8 +36,6 @@ export { degradeImage, sharpJpeg, type DegradeImageOptions, type JpegRoundTrip }
 export {
   degradeFolder,
   degradeOne,
-  listImages,
-  IMAGE_EXTENSIONS,
   type DegradationFailure,
   type DegradationRecord,
   type DegradeFolderOptions,
@@ -49,6 +47,7 @@ export type { IdentityEmbedder, GrayConversion, ArcFaceInputOptions, ArcFaceEmbe
 export { cosineSimilarity, identityAngle, identityScore } from './identity/identity';
 export type { AngleUnit, IdentityScore } from './identity/identity';
 export { resizeLinearU8 } from './image/resize-linear-u8';
+export { scanImageFolder, listImages, IMAGE_EXTENSIONS, type ImageFolderScan, type SkippedEntry } from './image/scan-image-folder';
 export {
   landmarkDistance,
   landmarkScore,
@@ -66,22 +65,30 @@ export { readFidStats, FeatureStatsAccumulator, createFidExtractor, fidAgainst }
 export type { FeatureSumsState, FidExtractor, FidExtractorOptions } from './fid/fid';
 export { symmetricEigenLarge } from './math/symmetric-tridiagonal';
 export { symmetricEigenvalues, cholesky } from './math/symmetric-eigenvalues';
-export { getProtocol, listProtocols } from './protocols/protocols';
+export { dropBelowFor, getProtocol, listProtocols } from './protocols/protocols';
 export type { Protocol, ProtocolName } from './protocols/protocols';
 export { ScoreAccumulator } from './api/accumulator';
 export type { MetricSummary, Reduction, ScoreAccumulatorOptions, ScoreState } from './api/accumulator';
 export { createMetric, listMetrics } from './api/metrics';
 export type { CreateMetricOptions, Metric, MetricAccumulator, MetricInfo, MetricName } from './api/metrics';
 // Evaluation runner and reports
-export { evaluateFolders, type EvaluateFoldersOptions, type EvaluateProgressEvent, type EvaluationResult } from './runner/evaluate-folders';
+export { evaluateFolders, EVAL_LOCK_FILE, type EvaluationResult } from './runner/evaluate-folders';
+export { validateEvaluateOptions, type EvaluateFoldersOptions, type EvaluateProgressEvent, type FidModels } from './runner/evaluate-options';
 export { pairFolders, type FolderPairing, type ImagePair } from './runner/pair-folders';
 export { createPairScorer, isFullReference, validateScorerOptions, RUNNER_METRICS, type PairScorer, type PairScorerOptions } from './runner/pair-scorer';
-export { openResultsLog, type ResultRow, type ResultsLog } from './runner/results-log';
+export { openResultsLog, parseResultRow, resultRowJson, type ResultRow, type ResultsLog } from './runner/results-log';
 export { summarize, type MetricStats } from './runner/aggregate';
+export { summarizeRows, jsonWithNonFinite } from './runner/run-summary';
+export { scoreRun, pairStamp, type ScoreRunOptions } from './runner/score-run';
+export { writeRunReports, type RunReportFiles, type RunReportsInput } from './runner/write-reports';
+export { reportGrid, findByStem } from './runner/report-grid';
+export { runFid } from './runner/run-fid';
+export { acquireRunLock, type RunLock } from './runner/run-lock';
+export { checkOutputFolder, realpathNearest } from './runner/output-folder';
 export { scorePairs, workerScriptUrl } from './runner/score-pairs';
 export { thumbnailDataUri } from './runner/thumbnail';
 export { packageVersions } from './runner/versions';
 export { htmlReport, type HtmlReportInput, type ReportGridEntry } from './report/html-report';
 export { histogramSvg, escapeXml } from './report/histogram-svg';
-export { markdownTable, perImageCsv, summaryCsv } from './report/tables';
+export { formatScore, markdownTable, perImageCsv, summaryCsv } from './report/tables';
 export { metricColumns, type MetricColumn } from './report/metric-columns';

@@ -116,6 +116,8 @@ export const demoCommand: Command = {
         protocol: 'basicsr',
         workers,
         method: baseline.name,
+        // The demo's work folder is its own: a second demo run replaces the first.
+        force: true,
         signal,
         onProgress: (e) => {
           if (e.type === 'start') bar.setTotal(e.total);

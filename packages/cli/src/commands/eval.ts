@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { evaluateFolders, listProtocols, RUNNER_METRICS, type ProtocolName } from '@diffmac/eval';
+import { evaluateFolders, jsonWithNonFinite, listProtocols, RUNNER_METRICS, type ProtocolName } from '@diffmac/eval';
 import { ExitCode, type Command } from '../command';
 import { metricModelOptions, metricModelUsage, readMetricModels } from '../metric-models';
 import { createProgressBar } from '../progress';
@@ -27,11 +27,17 @@ Options:
 ${metricModelUsage}
   --workers <n>         worker threads (default: cores; 0 = this thread)
   --resume              continue a stopped run in --out without losing or repeating rows
+                        (images changed since, by size or modification time, are scored again)
+  --force               replace the results of an earlier run in --out
   --method <name>       method name in tables (default: the pred folder's name)
   --json                print the summary as JSON on stdout
   --quiet               no progress output
 
-Exit code 1 when any image could not be scored (each is listed with its reason).`;
+Symbolic links to images (and to the folders) are followed. Exit code 1 when any image could not
+be scored: a failure, a name with no counterpart, a name present twice (x.png and x.jpg), or an
+entry that is not an image file (a subfolder, a dangling link); each is listed with its reason.
+A run with nothing to score fails with NOTHING_TO_SCORE; a second run into an --out another run
+is writing into fails with OUTPUT_LOCKED.`;
 
 /** `diffmac eval`: score a folder of restored faces. */
 export const evalCommand: Command = {
@@ -53,6 +59,7 @@ export const evalCommand: Command = {
         ...metricModelOptions,
         workers: { type: 'string' },
         resume: { type: 'boolean', default: false },
+        force: { type: 'boolean', default: false },
         method: { type: 'string' },
         json: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
@@ -67,6 +74,7 @@ export const evalCommand: Command = {
     const cropBorder = numberOption('--crop-border', values['crop-border'], accepts.nonNegativeInteger) ?? 0;
     const workers = numberOption('--workers', values.workers, accepts.nonNegativeInteger) ?? os.availableParallelism();
 
+    if (values.resume && values.force) throw new UsageError('--resume continues the run in --out and --force replaces it: choose one');
     const resolve = (p: string) => path.resolve(io.cwd, p);
     const pred = resolve(values.pred);
     const outDir = resolve(values.out ?? path.join('diffmac-eval', path.basename(pred)));
@@ -84,6 +92,7 @@ export const evalCommand: Command = {
       models,
       workers,
       resume: values.resume,
+      force: values.force,
       ...(values.method ? { method: values.method } : {}),
       signal,
       onProgress: (e) => {
@@ -97,13 +106,17 @@ export const evalCommand: Command = {
     bar.finish(`${result.rows.length - result.failed} scored, ${result.failed} failed`);
     for (const r of result.rows) if (!r.ok) io.stderr.write(`diffmac eval: ${r.name}: [${r.code}] ${r.message}\n`);
     if (result.missing.length) io.stderr.write(`diffmac eval: ${result.missing.length} ground-truth images have no restored image: ${result.missing.slice(0, 10).join(', ')}${result.missing.length > 10 ? ', ...' : ''}\n`);
-    if (result.extra.length) io.stderr.write(`diffmac eval: ${result.extra.length} restored images have no ground truth: ${result.extra.slice(0, 10).join(', ')}${result.extra.length > 10 ? ', ...' : ''}\n`);
+    const list = (xs: readonly string[]) => `${xs.slice(0, 10).join(', ')}${xs.length > 10 ? ', ...' : ''}`;
+    if (result.extra.length) io.stderr.write(`diffmac eval: ${result.extra.length} restored images have no ground truth: ${list(result.extra)}\n`);
+    if (result.ambiguous.length) io.stderr.write(`diffmac eval: ${result.ambiguous.length} names are present twice under different extensions (not scored): ${list(result.ambiguous)}\n`);
+    if (result.skipped.length) io.stderr.write(`diffmac eval: ${result.skipped.length} folder entries are not image files (not scored): ${list(result.skipped)}\n`);
     if (values.json) {
-      io.stdout.write(`${JSON.stringify({ ok: result.failed === 0, method: result.method, protocol: result.protocol, metrics: result.summary, failed: result.failed, missing: result.missing, extra: result.extra, files: result.files }, null, 2)}\n`);
+      const json = { ok: result.complete, method: result.method, protocol: result.protocol, metrics: result.summary, failed: result.failed, missing: result.missing, extra: result.extra, ambiguous: result.ambiguous, skipped: result.skipped, files: result.files };
+      io.stdout.write(jsonWithNonFinite(json));
     } else {
       io.stdout.write(await readFile(result.files.markdown, 'utf8'));
       io.stdout.write(`\nReport: ${result.files.html}\n`);
     }
-    return result.failed === 0 ? ExitCode.ok : ExitCode.failure;
+    return result.complete ? ExitCode.ok : ExitCode.failure;
   },
 };

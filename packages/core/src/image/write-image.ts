@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { DiffmacError, describeValue } from '../errors';
+import { writeFileAtomic } from '../io/write-file-atomic';
 import { float32ToUint16, float32ToUint8 } from '../tensor/dtype';
 import { assertRasterImage } from './assert-image';
 import type { RasterImage } from './types';
@@ -22,6 +21,8 @@ export interface EncodeImageOptions {
   compressionLevel?: number;
   /** PNG only: 8 or 16 bits per sample (default 16 for Uint16Array images, else 8). JPEG and WebP are always 8. */
   depth?: 8 | 16;
+  /** {@link writeImage} only: replace an existing file (default true); false fails with `OUTPUT_EXISTS`. */
+  overwrite?: boolean;
 }
 
 const EXTENSIONS: Readonly<Record<string, ImageFormat>> = { '.png': 'png', '.jpg': 'jpeg', '.jpeg': 'jpeg', '.webp': 'webp' };
@@ -114,9 +115,10 @@ export async function encodeImage(image: RasterImage, options: EncodeImageOption
 
 /**
  * Write an image file atomically: encode (format from the extension unless given), write a
- * temporary file in the same folder, flush it, then rename it over `file`. On any failure the
- * temporary file is removed and an existing `file` is left untouched. Errors: `UNSUPPORTED_IMAGE_FORMAT`,
- * `INVALID_IMAGE`, `IMAGE_WRITE_FAILED` (naming the file).
+ * temporary file in the same folder, flush it, then rename it over `file` (with `overwrite: false`,
+ * fail with `OUTPUT_EXISTS` instead of replacing a file). On any failure the temporary file is
+ * removed and an existing `file` is left untouched. Errors: `UNSUPPORTED_IMAGE_FORMAT`,
+ * `INVALID_IMAGE`, `OUTPUT_EXISTS`, `IMAGE_WRITE_FAILED` (naming the file and the reason).
  *
  * @example
  * await writeImage('out/restored.png', restored);
@@ -132,23 +134,11 @@ export async function writeImage(file: string, image: RasterImage, options: Enco
   }
   const format = options.format ?? formatFromPath(file);
   const bytes = await encodeImage(image, { ...options, format });
-  const target = path.resolve(file);
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${randomUUID()}.tmp`);
-  let created = false;
   try {
-    const handle = await open(temp, 'wx');
-    created = true;
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, target);
-    created = false;
+    await writeFileAtomic(file, bytes, { overwrite: options.overwrite ?? true });
   } catch (cause) {
-    if (created) await unlink(temp).catch(() => undefined);
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    if (cause instanceof DiffmacError && cause.code === 'OUTPUT_EXISTS') throw cause;
+    const reason = cause instanceof DiffmacError ? cause.message.replace(/^Could not write [^:]*: /, '') : String(cause);
     throw new DiffmacError('IMAGE_WRITE_FAILED', `Could not write image ${file}: ${reason}`, {
       argument: 'path',
       expected: 'a writable file path',

@@ -14,6 +14,8 @@ export interface ScoreState {
 export interface MetricSummary {
   readonly metric: string;
   readonly value: number;
+  /** Population standard deviation (numpy's default, ddof = 0) of the scores that entered the reduction. */
+  readonly std: number;
   /** Scores that entered the reduction. */
   readonly count: number;
   /** Scores left out by `dropBelow` (VQFR's identity rule). */
@@ -98,13 +100,19 @@ export class ScoreAccumulator {
     return this.scores.length;
   }
 
-  /** Reduce. An empty accumulator gives NaN with count 0. */
+  /**
+   * Reduce. An empty accumulator gives NaN with count 0. An infinite score is kept, as numpy's mean
+   * keeps it (BasicSR's PSNR of identical images is inf, so the mean is inf).
+   */
   compute(): MetricSummary {
     const floor = this.options.dropBelow;
     const kept = floor === undefined ? this.scores : this.scores.filter((s) => !(s < floor));
     let value = Number.NaN;
+    let std = Number.NaN;
     if (kept.length > 0) {
-      if (this.reduction === 'mean') value = kept.reduce((a, b) => a + b, 0) / kept.length;
+      const mean = kept.reduce((a, b) => a + b, 0) / kept.length;
+      std = Math.sqrt(kept.reduce((a, x) => a + (x - mean) * (x - mean), 0) / kept.length);
+      if (this.reduction === 'mean') value = mean;
       else {
         const sorted = [...kept].sort((a, b) => a - b);
         const mid = sorted.length >> 1;
@@ -114,6 +122,7 @@ export class ScoreAccumulator {
     return {
       metric: this.metric,
       value,
+      std,
       count: kept.length,
       dropped: this.scores.length - kept.length,
       reduction: this.reduction,

@@ -12,7 +12,7 @@ import { psnrOfPlanes } from '../metrics/psnr';
 import { ssimOfPlanes } from '../metrics/ssim';
 import { niqe, type NiqeParams } from '../niqe/niqe';
 import { meanStdCorrectedPlanes } from '../protocols/mean-std-correction';
-import { getProtocol, type Protocol } from '../protocols/protocols';
+import { dropBelowFor, getProtocol, type Protocol } from '../protocols/protocols';
 import { ScoreAccumulator, type MetricSummary, type Reduction, type ScoreState } from './accumulator';
 
 /** Names in the metric table. */
@@ -175,8 +175,7 @@ export async function createMetric(name: string, options: CreateMetricOptions = 
       const e = embedder;
       const wantAngle = info.name === 'deg';
       const unit = options.angleUnit ?? protocol.identityUnit;
-      const dropDeg = options.dropBelowDegrees === undefined ? protocol.identityDropBelowDegrees : (options.dropBelowDegrees ?? undefined);
-      if (wantAngle && dropDeg !== undefined) dropBelow = unit === 'degrees' ? dropDeg : (dropDeg * Math.PI) / 180;
+      dropBelow = dropBelowFor(protocol, info.name, { unit, ...(options.dropBelowDegrees === undefined ? {} : { dropBelowDegrees: options.dropBelowDegrees }) });
       score = async (img, ref, signal) => {
         const s = await identityScore(img, needRef(info.name, ref), e, { unit, ...(signal ? { signal } : {}) });
         return wantAngle ? s.angle : s.cosine;
@@ -256,7 +255,7 @@ function fidMetric(info: MetricInfo, protocol: Protocol, fid: { extractor: FidEx
           throw new DiffmacError('NOT_PER_IMAGE', 'merge FID across workers with FeatureStatsAccumulator.merge(state)', { argument: 'other' });
         },
         state: () => ({ metric: 'fid', scores: [], ids: [] }),
-        compute: () => ({ metric: 'fid', value: frechetDistance(sums.compute(), fid.reference), count: n, dropped: 0, reduction: 'mean', higherIsBetter: false, protocol: protocol.name }),
+        compute: () => ({ metric: 'fid', value: frechetDistance(sums.compute(), fid.reference), std: 0, count: n, dropped: 0, reduction: 'mean', higherIsBetter: false, protocol: protocol.name }),
       };
       return acc;
     },

@@ -1,11 +1,9 @@
-import { mkdir, readdir, realpath, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createRng, DiffmacError, readImage, writeImage, type ColorImage } from '@diffmac/core';
 import { degradeImage, type JpegRoundTrip } from './degrade-image';
+import { listImages } from '../image/scan-image-folder';
 import { degradationPreset, type DegradationParams, type DegradationPresetName } from './presets';
-
-/** Image file extensions a dataset folder may hold. */
-export const IMAGE_EXTENSIONS: readonly string[] = ['.png', '.jpg', '.jpeg', '.webp', '.bmp', '.tif', '.tiff'];
 
 /** One line of `manifest.jsonl`: everything needed to regenerate that image alone. */
 export interface DegradationRecord extends DegradationParams {
@@ -130,23 +128,4 @@ export async function degradeFolder(hqDir: string, outDir: string, options: Degr
   }
   options.onProgress?.({ type: 'done', written: records.length, failed: failures.length });
   return { records, failures, manifestPath };
-}
-
-/**
- * Image files of a folder (by extension), sorted by name; typed error when the folder is missing.
- *
- * @example
- * await listImages('celeba/hq'); // ['00000.png', '00001.png', ...]
- */
-export async function listImages(dir: string): Promise<string[]> {
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch (error) {
-    throw new DiffmacError('FOLDER_NOT_FOUND', `Cannot read the folder ${dir}: ${(error as Error).message}`, { argument: 'dir', expected: 'a readable folder of images', received: dir, cause: error });
-  }
-  return entries
-    .filter((e) => e.isFile() && IMAGE_EXTENSIONS.includes(path.extname(e.name).toLowerCase()))
-    .map((e) => e.name)
-    .sort();
 }

@@ -95,3 +95,20 @@ export function getProtocol(name: string): Protocol {
 export function listProtocols(): Protocol[] {
   return Object.values(table);
 }
+
+/**
+ * The protocol's rule for leaving scores out of a metric's mean, as a threshold in the metric's
+ * own unit (scores strictly under it are dropped and counted), or undefined when every score
+ * counts. Today only VQFR has one: identity angles (`deg`) under 1°. The one place the rule is
+ * written: the metric API and the folder runner both read it here.
+ *
+ * @example
+ * dropBelowFor(getProtocol('vqfr'), 'deg'); // 1
+ * dropBelowFor(getProtocol('vqfr'), 'deg', { unit: 'radians' }); // 0.01745...
+ */
+export function dropBelowFor(protocol: Protocol, metric: string, override: { unit?: AngleUnit; dropBelowDegrees?: number | null } = {}): number | undefined {
+  if (metric !== 'deg') return undefined;
+  const degrees = override.dropBelowDegrees === undefined ? protocol.identityDropBelowDegrees : (override.dropBelowDegrees ?? undefined);
+  if (degrees === undefined) return undefined;
+  return (override.unit ?? protocol.identityUnit) === 'degrees' ? degrees : (degrees * Math.PI) / 180;
+}

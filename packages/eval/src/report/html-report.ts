@@ -2,6 +2,7 @@ import type { MetricStats } from '../runner/aggregate';
 import type { ResultRow } from '../runner/results-log';
 import { escapeXml, histogramSvg } from './histogram-svg';
 import { metricColumns } from './metric-columns';
+import { formatScore } from './tables';
 
 /** One row of the picture grid: data URIs of small JPEG/PNG crops. */
 export interface ReportGridEntry {
@@ -23,6 +24,10 @@ export interface HtmlReportInput {
   facts: readonly [string, string][];
   missing?: readonly string[];
   extra?: readonly string[];
+  /** Names present twice in one folder under different extensions (not scored). */
+  ambiguous?: readonly string[];
+  /** Folder entries that were not read (subfolders, dangling links), with the reason. */
+  skipped?: readonly string[];
 }
 
 /**
@@ -42,7 +47,7 @@ export function htmlReport(input: HtmlReportInput): string {
     '<table class="summary"><thead><tr><th>Metric</th><th>Mean</th><th>Std</th><th>n</th></tr></thead><tbody>',
     ...cols.map((c) => {
       const s = input.summary[c.name]!;
-      return `<tr><td>${escapeXml(c.label)} ${c.higherIsBetter ? '↑' : '↓'}</td><td>${s.mean.toFixed(c.digits)}</td><td>${s.std.toFixed(c.digits)}</td><td>${s.n}</td></tr>`;
+      return `<tr><td>${escapeXml(c.label)} ${c.higherIsBetter ? '↑' : '↓'}</td><td>${formatScore(s.mean, c.digits)}</td><td>${formatScore(s.std, c.digits)}</td><td>${s.n}${s.dropped ? ` (${s.dropped} dropped)` : ''}${s.invalid ? ` (${s.invalid} NaN)` : ''}</td></tr>`;
     }),
     '</tbody></table>',
   ].join('\n');
@@ -51,7 +56,7 @@ export function htmlReport(input: HtmlReportInput): string {
   const grid = input.grid
     .map((g) => {
       const scores = byName.get(g.name);
-      const caption = scores ? cols.filter((c) => scores[c.name] !== undefined).map((c) => `${escapeXml(c.label)} ${scores[c.name]!.toFixed(c.digits)}`).join(' · ') : '';
+      const caption = scores ? cols.filter((c) => scores[c.name] !== undefined).map((c) => `${escapeXml(c.label)} ${formatScore(scores[c.name]!, c.digits)}`).join(' · ') : '';
       return `<tr><th scope="row">${escapeXml(g.name)}</th><td>${img(g.lq, `${g.name} LQ`)}</td><td>${img(g.restored, `${g.name} restored`)}</td><td>${img(g.gt, `${g.name} GT`)}</td><td class="scores">${caption}</td></tr>`;
     })
     .join('\n');
@@ -93,6 +98,8 @@ ${grid}
 ${failures}
 ${list('Ground truth with no restored image', input.missing)}
 ${list('Restored images with no ground truth', input.extra)}
+${list('Names present twice in one folder (not scored)', input.ambiguous)}
+${list('Folder entries not read', input.skipped)}
 </body>
 </html>
 `;

@@ -2,6 +2,18 @@ import type { MetricStats } from '../runner/aggregate';
 import type { ResultRow } from '../runner/results-log';
 import { metricColumns } from './metric-columns';
 
+/**
+ * A score for a table: fixed digits, and `inf` / `-inf` / `nan` as numpy prints them.
+ *
+ * @example
+ * formatScore(Infinity, 2); // 'inf'
+ */
+export function formatScore(v: number, digits: number): string {
+  if (Number.isNaN(v)) return 'nan';
+  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
+  return v.toFixed(digits);
+}
+
 function csvCell(v: string | number): string {
   const s = String(v);
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -27,7 +39,7 @@ export function perImageCsv(rows: readonly ResultRow[], metrics: readonly string
  * Aggregate CSV: one row per metric with mean, std, n and direction.
  *
  * @example
- * summaryCsv({ psnr: { mean: 24, std: 1, n: 2, dropped: 0 } }); // "metric,mean,std,n,higher_is_better\npsnr,24,1,2,true\n"
+ * summaryCsv({ psnr: { mean: 24, std: 1, n: 2, dropped: 0, invalid: 0 } }); // "metric,mean,std,n,higher_is_better\npsnr,24,1,2,true\n"
  */
 export function summaryCsv(summary: Readonly<Record<string, MetricStats>>): string {
   const cols = metricColumns(Object.keys(summary));
@@ -51,7 +63,7 @@ export function markdownTable(rows: readonly { method: string; summary: Readonly
   const cols = metricColumns(names);
   const head = `| Method | ${cols.map((c) => `${c.label} ${c.higherIsBetter ? '↑' : '↓'}`).join(' | ')} |`;
   const rule = `| --- | ${cols.map(() => '---:').join(' | ')} |`;
-  const body = rows.map((r) => `| ${r.method} | ${cols.map((c) => (r.summary[c.name] ? r.summary[c.name]!.mean.toFixed(c.digits) : '–')).join(' | ')} |`);
+  const body = rows.map((r) => `| ${r.method} | ${cols.map((c) => (r.summary[c.name] ? formatScore(r.summary[c.name]!.mean, c.digits) : '–')).join(' | ')} |`);
   const n = Math.max(0, ...rows.flatMap((r) => Object.values(r.summary).map((s) => s.n)));
   return `${[head, rule, ...body].join('\n')}\n\nProtocol: \`${protocol}\`; mean of per-image scores over ${n} images.\n`;
 }

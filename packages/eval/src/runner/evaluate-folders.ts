@@ -1,60 +1,21 @@
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { DiffmacError, readImage, type ColorImage } from '@diffmac/core';
-import { createFidExtractor, fidAgainst, readFidStats } from '../fid/fid';
-import { htmlReport, type ReportGridEntry } from '../report/html-report';
-import { markdownTable, perImageCsv, summaryCsv } from '../report/tables';
-import { getProtocol, type ProtocolName } from '../protocols/protocols';
-import { summarize, type MetricStats } from './aggregate';
-import { pairFolders } from './pair-folders';
+import { DiffmacError, writeFileAtomic } from '@diffmac/core';
+import type { ProtocolName } from '../protocols/protocols';
+import type { MetricStats } from './aggregate';
+import { validateEvaluateOptions, type EvaluateFoldersOptions } from './evaluate-options';
+import { checkOutputFolder } from './output-folder';
+import { pairFolders, type FolderPairing } from './pair-folders';
 import { validateScorerOptions, type PairScorerOptions } from './pair-scorer';
-import { openResultsLog, type ResultRow } from './results-log';
-import { scorePairs } from './score-pairs';
-import { thumbnailDataUri } from './thumbnail';
-import { packageVersions } from './versions';
+import type { ResultRow } from './results-log';
+import { acquireRunLock } from './run-lock';
+import { runFid } from './run-fid';
+import { summarizeRows } from './run-summary';
+import { scoreRun } from './score-run';
+import { writeRunReports, type RunReportFiles } from './write-reports';
 
-/** Options of {@link evaluateFolders}. */
-export interface EvaluateFoldersOptions {
-  /** Folder of restored images. */
-  pred: string;
-  /** Folder of ground truth (omit for an unpaired, no-reference run). */
-  gt?: string;
-  /** Folder of the LQ inputs, shown in the HTML report's grid when given. */
-  lq?: string;
-  /** Where results and reports go; must not be (or be inside) `gt` or `pred`. */
-  outDir: string;
-  metrics: readonly string[];
-  protocol?: ProtocolName;
-  /** Pixels cut from each edge for PSNR/SSIM/NIQE (default 0). */
-  cropBorder?: number;
-  /** Models and data some metrics need (NIQE parameters, LPIPS trunk and weights, FID's Inception and statistics). */
-  models?: Pick<PairScorerOptions, 'niqeParams' | 'lpips'> & { fid?: FidModels };
-  /** Worker threads (0 = this thread). Default: the number of cores. */
-  workers?: number;
-  /** Continue a run that stopped, keeping the rows already in `results.jsonl`. */
-  resume?: boolean;
-  /** Name of the method in tables (default: the pred folder's name). */
-  method?: string;
-  /** Images shown in the HTML grid (default 12, spread over the set). */
-  gridSize?: number;
-  signal?: AbortSignal;
-  onProgress?: (event: EvaluateProgressEvent) => void;
-}
-
-/** FID over the whole set: an Inception ONNX (pytorch-fid contract) and reference statistics (`.npz` or JSON). */
-export interface FidModels {
-  model: string;
-  reference: string;
-}
-
-/** Progress of {@link evaluateFolders}. */
-export type EvaluateProgressEvent =
-  | { type: 'start'; total: number; alreadyDone: number; threads: number }
-  | { type: 'pair'; done: number; total: number; name: string; ok: boolean }
-  | { type: 'fid'; done: number; total: number }
-  | { type: 'report'; file: string };
+export type { EvaluateFoldersOptions, EvaluateProgressEvent, FidModels } from './evaluate-options';
 
 /** What a finished run produced. */
 export interface EvaluationResult {
@@ -65,41 +26,38 @@ export interface EvaluationResult {
   failed: number;
   missing: string[];
   extra: string[];
-  files: { results: string; summaryJson: string; perImageCsv: string; summaryCsv: string; markdown: string; html: string };
+  /** Names present twice in a folder under different extensions (not scored). */
+  ambiguous: string[];
+  /** Folder entries not read: subfolders, dangling links (`pred/` or `gt/` prefixed). */
+  skipped: string[];
+  /** True when every image of both folders was paired and scored: nothing failed, missing, extra, ambiguous or skipped. */
+  complete: boolean;
+  files: { results: string } & RunReportFiles;
 }
 
-async function isInside(child: string, parent: string): Promise<boolean> {
-  const c = await realpath(child);
-  const p = await realpath(parent);
-  return c === p || c.startsWith(p + path.sep);
-}
-
-async function writeAtomic(file: string, text: string): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    await writeFile(tmp, text);
-    await rename(tmp, file);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw error;
-  }
-}
+/** The lock file that keeps two runs out of one output folder. */
+export const EVAL_LOCK_FILE = 'eval.lock';
 
 /**
  * Score a folder of restored faces against ground truth (CelebA-Test layout) and write every
  * report: `results.jsonl` (append-only, the resume log), `summary.json`, `per-image.csv`,
- * `summary.csv`, `table.md` and a self-contained `report.html`. Unreadable or mismatched images
- * become failure rows with a reason; names that do not pair up are listed. A run stopped at any
- * moment continues with `resume: true` without losing or repeating rows.
+ * `summary.csv`, `table.md` and a self-contained `report.html`. Symbolic links are followed.
+ * Unreadable or mismatched images become failure rows with a reason; names that do not pair up,
+ * names present twice and entries that are not images are listed, and `complete` says whether
+ * anything was left out. Every option is checked, and the output folder too, before anything is
+ * created; a run with nothing to score is `NOTHING_TO_SCORE`; a second run into a folder another
+ * run holds is `OUTPUT_LOCKED`; an earlier run's folder needs `resume` or `force`
+ * (`OUTPUT_EXISTS`). A run stopped at any moment continues with `resume: true` without losing or
+ * repeating rows; rows of images changed since are scored again.
  *
  * @example
  * const r = await evaluateFolders({ pred: 'out/restored', gt: 'celeba/hq', outDir: 'out/eval', metrics: ['psnr', 'ssim'] });
- * console.log(r.summary.psnr.mean, r.files.html);
+ * console.log(r.summary.psnr.mean, r.complete, r.files.html);
  */
 export async function evaluateFolders(options: EvaluateFoldersOptions): Promise<EvaluationResult> {
+  validateEvaluateOptions(options);
   const protocol = options.protocol ?? 'basicsr';
   const metrics = [...options.metrics];
-  // FID scores the set, not each image: it runs after the per-image metrics.
   const wantFid = metrics.includes('fid');
   const fidModels = options.models?.fid;
   if (wantFid && !fidModels) {
@@ -109,148 +67,81 @@ export async function evaluateFolders(options: EvaluateFoldersOptions): Promise<
   const { fid: _fid, ...pairModels } = options.models ?? {};
   const scorerOptions: PairScorerOptions = { metrics: perImage, protocol, cropBorder: options.cropBorder ?? 0, ...pairModels };
   if (perImage.length > 0 || !wantFid) validateScorerOptions(scorerOptions);
-  const protocolInfo = getProtocol(protocol);
+  if (options.lq !== undefined) await assertFolder(options.lq, 'lq');
   const pairing = await pairFolders(options.pred, options.gt);
+  if (pairing.pairs.length === 0) throw nothingToScore(options, pairing);
+  await checkOutputFolder(options.outDir, [
+    ['ground-truth', options.gt],
+    ['restored', options.pred],
+    ['LQ', options.lq],
+  ]);
+
   await mkdir(options.outDir, { recursive: true });
-  for (const [label, dir] of [['ground-truth', options.gt], ['restored', options.pred]] as const) {
-    if (dir !== undefined && (await isInside(options.outDir, dir))) {
-      throw new DiffmacError('OUTPUT_INSIDE_INPUT', `Refusing to write the evaluation into the ${label} folder ${dir}: choose another --out`, {
+  const lock = await acquireRunLock(options.outDir, EVAL_LOCK_FILE);
+  try {
+    const runFile = path.join(options.outDir, 'run.json');
+    const resultsFile = path.join(options.outDir, 'results.jsonl');
+    const config = { pred: path.resolve(options.pred), gt: options.gt && path.resolve(options.gt), metrics, protocol, cropBorder: scorerOptions.cropBorder };
+    const before = await readFile(runFile, 'utf8').catch(() => undefined);
+    if (options.resume && before !== undefined && before.trim() !== JSON.stringify(config, null, 2)) {
+      throw new DiffmacError('RESUME_MISMATCH', `Cannot resume: ${runFile} was made with other folders, metrics or protocol`, { argument: 'resume', expected: before.trim(), received: JSON.stringify(config) });
+    }
+    const earlier = before !== undefined || (await stat(resultsFile).catch(() => undefined)) !== undefined;
+    if (earlier && !options.resume && !options.force) {
+      throw new DiffmacError('OUTPUT_EXISTS', `${options.outDir} holds an earlier evaluation: continue it with resume (--resume), replace it with force (--force), or choose another output folder`, {
         argument: 'outDir',
-        expected: `a folder outside ${dir}`,
-        received: options.outDir,
+        expected: 'a new folder, resume or force',
+        received: `a folder with ${before !== undefined ? 'run.json' : 'results.jsonl'}`,
       });
     }
-  }
-
-  const runFile = path.join(options.outDir, 'run.json');
-  const runConfig = { pred: path.resolve(options.pred), gt: options.gt && path.resolve(options.gt), metrics, protocol, cropBorder: scorerOptions.cropBorder };
-  if (options.resume && existsSync(runFile)) {
-    const before = JSON.parse(await readFile(runFile, 'utf8'));
-    if (JSON.stringify(before) !== JSON.stringify(runConfig)) {
-      throw new DiffmacError('RESUME_MISMATCH', `Cannot resume: ${runFile} was made with other folders, metrics or protocol`, {
-        argument: 'resume',
-        expected: JSON.stringify(before),
-        received: JSON.stringify(runConfig),
-      });
-    }
-  }
-  await writeAtomic(runFile, `${JSON.stringify(runConfig, null, 2)}\n`);
-
-  const resultsFile = path.join(options.outDir, 'results.jsonl');
-  const log = openResultsLog(resultsFile, { resume: options.resume ?? false });
-  const wanted = new Set(pairing.pairs.map((p) => p.name));
-  const rows = new Map<string, ResultRow>([...log.done].filter(([name]) => wanted.has(name)));
-  const todo = pairing.pairs.filter((p) => !rows.has(p.name)).map((p) => (p.gt ? { name: p.name, pred: p.pred, gt: p.gt } : { name: p.name, pred: p.pred }));
-  const total = pairing.pairs.length;
-  const workers = options.workers ?? os.availableParallelism();
-  options.onProgress?.({ type: 'start', total, alreadyDone: rows.size, threads: todo.length > 0 ? Math.min(workers, todo.length) : 0 });
-  try {
-    if (perImage.length > 0) await scorePairs(todo, scorerOptions, {
-      workers,
-      ...(options.signal ? { signal: options.signal } : {}),
-      onRow: (row) => {
-        log.append(row);
-        rows.set(row.name, row);
-        options.onProgress?.({ type: 'pair', done: rows.size, total, name: row.name, ok: row.ok });
-      },
+    await writeFileAtomic(runFile, `${JSON.stringify(config, null, 2)}\n`);
+    const rows = await scoreRun({
+      pairs: pairing.pairs,
+      resultsFile,
+      resume: options.resume ?? false,
+      scorer: perImage.length > 0 ? scorerOptions : undefined,
+      workers: options.workers ?? os.availableParallelism(),
+      signal: options.signal,
+      onProgress: options.onProgress,
     });
-    else for (const p of todo) rows.set(p.name, { name: p.name, ok: true, scores: {} });
-  } finally {
-    log.close();
-  }
-
-  const ordered = [...rows.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  // VQFR's rule: identity angles under 1° are left out of the mean (and counted).
-  const dropDeg = protocolInfo.identityDropBelowDegrees;
-  const dropBelow: Record<string, number> = dropDeg === undefined ? {} : { deg: protocolInfo.identityUnit === 'degrees' ? dropDeg : (dropDeg * Math.PI) / 180 };
-  const summary = summarize(ordered.flatMap((r) => (r.ok ? [r.scores] : [])), dropBelow);
-  if (wantFid && fidModels) {
-    const value = await setFid(fidModels, ordered.filter((r) => r.ok).map((r) => pairing.pairs.find((p) => p.name === r.name)!.pred), options);
-    summary.fid = { mean: value.fid, std: 0, n: value.n, dropped: 0 };
-  }
-  const failed = ordered.filter((r) => !r.ok).length;
-  const method = options.method ?? path.basename(path.resolve(options.pred));
-  const versions = await packageVersions();
-  const files = {
-    results: resultsFile,
-    summaryJson: path.join(options.outDir, 'summary.json'),
-    perImageCsv: path.join(options.outDir, 'per-image.csv'),
-    summaryCsv: path.join(options.outDir, 'summary.csv'),
-    markdown: path.join(options.outDir, 'table.md'),
-    html: path.join(options.outDir, 'report.html'),
-  };
-  const summaryJson = {
-    method,
-    protocol,
-    protocolNote: protocolInfo.description,
-    protocolChanges: protocolInfo.changes,
-    reduction: 'mean of per-image scores',
-    metrics: summary,
-    images: { scored: ordered.length - failed, failed, missing: pairing.missing, extra: pairing.extra, ambiguous: pairing.ambiguous },
-    folders: runConfig,
-    versions,
-    modelDigests: {},
-  };
-  await writeAtomic(files.summaryJson, `${JSON.stringify(summaryJson, null, 2)}\n`);
-  await writeAtomic(files.perImageCsv, perImageCsv(ordered, metrics));
-  await writeAtomic(files.summaryCsv, summaryCsv(summary));
-  await writeAtomic(files.markdown, markdownTable([{ method, summary }], protocol));
-
-  const gridSize = Math.min(options.gridSize ?? 12, pairing.pairs.length);
-  const grid: ReportGridEntry[] = [];
-  for (let i = 0; i < gridSize; i++) {
-    const p = pairing.pairs[Math.floor((i * pairing.pairs.length) / gridSize)]!;
-    const lqFile = options.lq ? await findByStem(options.lq, p.name) : undefined;
-    const restored = await thumbnailDataUri(p.pred);
-    if (!restored) continue;
-    const lq = lqFile ? await thumbnailDataUri(lqFile) : undefined;
-    const gt = p.gt ? await thumbnailDataUri(p.gt) : undefined;
-    grid.push({ name: p.name, restored, ...(lq ? { lq } : {}), ...(gt ? { gt } : {}) });
-  }
-  const html = htmlReport({
-    title: `${method}: ${metrics.join(', ')}`,
-    protocol,
-    protocolNote: `${protocolInfo.description}. ${protocolInfo.changes.join('; ')}`,
-    summary,
-    rows: ordered,
-    grid,
-    facts: [
-      ['restored', runConfig.pred],
-      ['ground truth', runConfig.gt ?? '(none: no-reference run)'],
-      ['images', `${ordered.length - failed} scored, ${failed} failed, ${pairing.missing.length} missing, ${pairing.extra.length} extra`],
-      ...Object.entries(versions).map(([k, v]) => [k, v] as [string, string]),
-    ],
-    missing: pairing.missing,
-    extra: pairing.extra,
-  });
-  await writeAtomic(files.html, html);
-  options.onProgress?.({ type: 'report', file: files.html });
-  return { method, protocol, summary, rows: ordered, failed, missing: pairing.missing, extra: pairing.extra, files };
-}
-
-/** FID of the restored images against the reference statistics, streaming one image at a time. */
-async function setFid(models: FidModels, files: readonly string[], options: EvaluateFoldersOptions): Promise<{ fid: number; n: number }> {
-  const extractor = await createFidExtractor({ model: models.model });
-  try {
-    const reference = await readFidStats(models.reference);
-    let done = 0;
-    async function* images(): AsyncGenerator<ColorImage> {
-      for (const f of files) {
-        yield (await readImage(f, { channels: 'rgb' })) as ColorImage;
-        options.onProgress?.({ type: 'fid', done: ++done, total: files.length });
-      }
+    const summary = summarizeRows(rows, protocol);
+    if (wantFid && fidModels) {
+      const byName = new Map(pairing.pairs.map((p) => [p.name, p.pred]));
+      const value = await runFid(fidModels, rows.filter((r) => r.ok).map((r) => byName.get(r.name)!), options);
+      summary.fid = { mean: value.fid, std: 0, n: value.n, dropped: 0, invalid: 0 };
     }
-    const fid = await fidAgainst(images(), reference, extractor, options.signal ? { signal: options.signal } : {});
-    return { fid, n: files.length };
+    const method = options.method ?? path.basename(path.resolve(options.pred));
+    const files = await writeRunReports({ outDir: options.outDir, method, protocol, metrics, summary, rows, pairing, config, lqDir: options.lq, gridSize: options.gridSize ?? 12 });
+    options.onProgress?.({ type: 'report', file: files.html });
+    const failed = rows.filter((r) => !r.ok).length;
+    const skipped = [...pairing.skipped.pred.map((s) => `pred/${s.name}`), ...pairing.skipped.gt.map((s) => `gt/${s.name}`)];
+    const complete = failed === 0 && pairing.missing.length === 0 && pairing.extra.length === 0 && pairing.ambiguous.length === 0 && skipped.length === 0;
+    return { method, protocol, summary, rows, failed, missing: pairing.missing, extra: pairing.extra, ambiguous: pairing.ambiguous, skipped, complete, files: { results: resultsFile, ...files } };
   } finally {
-    await extractor.dispose();
+    await lock.release();
   }
 }
 
-async function findByStem(dir: string, stem: string): Promise<string | undefined> {
-  for (const ext of ['.png', '.jpg', '.jpeg', '.webp']) {
-    const f = path.join(dir, stem + ext);
-    if (existsSync(f)) return f;
+async function assertFolder(dir: string, argument: string): Promise<void> {
+  const info = await stat(dir).catch(() => undefined);
+  if (!info) throw new DiffmacError('FOLDER_NOT_FOUND', `The ${argument} folder ${dir} does not exist`, { argument, expected: 'an existing folder', received: dir });
+  if (!info.isDirectory()) throw new DiffmacError('NOT_A_FOLDER', `The ${argument} folder ${dir} is a file`, { argument, expected: 'a folder', received: 'a file' });
+}
+
+/** The typed error of a run that would score nothing, saying what each folder holds. */
+function nothingToScore(options: EvaluateFoldersOptions, pairing: FolderPairing): DiffmacError {
+  const some = (xs: readonly string[]) => (xs.length ? `: ${xs.slice(0, 5).join(', ')}${xs.length > 5 ? ', ...' : ''}` : '');
+  const skippedOf = (s: FolderPairing['skipped']['pred']) => (s.length ? ` and ${s.length} entries that are not image files (${s.slice(0, 3).map((x) => `${x.name}: ${x.reason}`).join(', ')})` : '');
+  const parts = [`${options.pred} holds ${pairing.found.pred} image(s)${skippedOf(pairing.skipped.pred)}`];
+  if (options.gt !== undefined) {
+    parts.push(`${options.gt} holds ${pairing.found.gt} image(s)${skippedOf(pairing.skipped.gt)}`);
+    if (pairing.missing.length) parts.push(`${pairing.missing.length} ground-truth name(s) have no restored image${some(pairing.missing)}`);
+    if (pairing.extra.length) parts.push(`${pairing.extra.length} restored name(s) have no ground truth${some(pairing.extra)}`);
   }
-  return undefined;
+  if (pairing.ambiguous.length) parts.push(`${pairing.ambiguous.length} name(s) are present twice under different extensions${some(pairing.ambiguous)}`);
+  return new DiffmacError('NOTHING_TO_SCORE', `Nothing to score: ${parts.join('; ')}. Images pair up by file name without extension.`, {
+    argument: options.gt !== undefined ? 'pred, gt' : 'pred',
+    expected: 'at least one restored image (with a ground truth of the same name)',
+    received: `${pairing.found.pred} restored, ${pairing.found.gt} ground-truth image(s), 0 pairs`,
+  });
 }

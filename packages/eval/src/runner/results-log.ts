@@ -1,9 +1,41 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
 
-/** One scored image (or the reason it could not be scored), one line of `results.jsonl`. */
+/**
+ * One scored image (or the reason it could not be scored), one line of `results.jsonl`. `stamp`
+ * identifies the input files' contents when the row was made (size and modification time), so a
+ * resumed run re-scores an image that changed since.
+ */
 export type ResultRow =
-  | { name: string; ok: true; scores: Record<string, number> }
-  | { name: string; ok: false; code: string; message: string };
+  | { name: string; ok: true; scores: Record<string, number>; stamp?: string }
+  | { name: string; ok: false; code: string; message: string; stamp?: string };
+
+/**
+ * One JSON line for a row. JSON has no infinities: a non-finite score (BasicSR's PSNR of identical
+ * images is `inf`) is written as the string `"Infinity"`, `"-Infinity"` or `"NaN"` and read back
+ * as that number by {@link parseResultRow}.
+ *
+ * @example
+ * resultRowJson({ name: 'a', ok: true, scores: { psnr: Infinity } }); // '{"name":"a","ok":true,"scores":{"psnr":"Infinity"}}'
+ */
+export function resultRowJson(row: ResultRow): string {
+  return JSON.stringify(row, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
+}
+
+/**
+ * Parse one line written by {@link resultRowJson}; throws on a line that is not a row.
+ *
+ * @example
+ * parseResultRow('{"name":"a","ok":true,"scores":{"psnr":"Infinity"}}').scores.psnr; // Infinity
+ */
+export function parseResultRow(line: string): ResultRow {
+  const row = JSON.parse(line) as ResultRow;
+  if (row === null || typeof row !== 'object' || typeof row.name !== 'string' || typeof row.ok !== 'boolean') throw new SyntaxError('not a result row');
+  if (row.ok) {
+    const scores = row.scores as Record<string, unknown>;
+    for (const [k, v] of Object.entries(scores)) if (typeof v === 'string') scores[k] = Number(v);
+  }
+  return row;
+}
 
 /**
  * The append-only log of per-image results that makes a run resumable: each row is one JSON line,
@@ -39,7 +71,7 @@ export function openResultsLog(file: string, options: { resume: boolean }): Resu
       if (line.trim() !== '') {
         let row: ResultRow;
         try {
-          row = JSON.parse(line) as ResultRow;
+          row = parseResultRow(line);
         } catch {
           break;
         }
@@ -53,7 +85,7 @@ export function openResultsLog(file: string, options: { resume: boolean }): Resu
   return {
     done,
     append(row) {
-      writeSync(fd, `${JSON.stringify(row)}\n`);
+      writeSync(fd, `${resultRowJson(row)}\n`);
       fsyncSync(fd);
     },
     close() {
