@@ -79,7 +79,7 @@ function reportError(error: unknown, command: Command, io: CliIo, signal: AbortS
     stack();
     return ExitCode.usage;
   }
-  const code = error instanceof DiffmacError || (error instanceof Error && typeof (error as { code?: unknown }).code === 'string') ? (error as { code: string }).code : 'INTERNAL_ERROR';
+  const code = error instanceof DiffmacError || (error instanceof Error && typeof (error as { code?: unknown }).code === 'string') ? (error as unknown as { code: string }).code : 'INTERNAL_ERROR';
   const message = error instanceof Error ? error.message : String(error);
   const hint = debug || code !== 'INTERNAL_ERROR' ? '' : ' (run with --debug for the stack)';
   io.stderr.write(`diffmac ${command.name}: [${code}] ${oneLine(message)}${hint}\n`);

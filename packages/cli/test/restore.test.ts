@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,7 +76,10 @@ describe('diffmac restore', () => {
     const onDisk = JSON.parse(await readFile(path.join(out, `${path.basename(facePath, '.png')}.json`), 'utf8'));
     expect(onDisk.seeds).toEqual([7]);
     const first = createHash('sha256').update(img.data).digest('hex');
-    const again = await cli(args);
+    const refused = await cli(args);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('[OUTPUT_EXISTS]');
+    const again = await cli([...args, '--force']);
     expect(again.code).toBe(0);
     expect(createHash('sha256').update((await readImage(summary!.output)).data).digest('hex')).toBe(first);
   }, 180_000);
@@ -117,7 +120,11 @@ describe('diffmac restore', () => {
     const timer = setTimeout(() => controller.abort(), 1500);
     const started = performance.now();
     // 20 inputs x (1000 + 500) sampler steps: far longer than 1.5 s on any machine
-    const inputs = Array.from({ length: 20 }, () => facePath);
+    const inputs = await Promise.all(Array.from({ length: 20 }, async (_, i) => {
+      const f = path.join(dir, `face-${i}.png`);
+      await copyFile(facePath, f);
+      return f;
+    }));
     const r = await cli(['restore', ...inputs, '-o', path.join(dir, 'abort'), '--model', tiny, '--aligned', '--stage1-steps', '1000', '--steps', '1000', '--quiet'], { signal: controller.signal });
     clearTimeout(timer);
     expect(r.code).toBe(130);

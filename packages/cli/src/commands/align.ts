@@ -1,7 +1,7 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { readImage, writeImage, type ColorImage } from '@diffmac/core';
+import { DiffmacError, readImage, writeFileAtomic, writeImage, type ColorImage } from '@diffmac/core';
 import {
   createDefaultDetector,
   invertAffine,
@@ -14,6 +14,7 @@ import {
 import { ExitCode, type Command } from '../command';
 import { createProgressBar } from '../progress';
 import { accepts, numberOption } from '../number-option';
+import { assertOutputFolder, checkOutputs, planOutputs } from '../output-plan';
 import { UsageError } from '../usage-error';
 
 const borders: readonly BorderMode[] = ['constant', 'reflect', 'reflect101', 'replicate'];
@@ -36,8 +37,14 @@ Options:
   --only-largest-face    keep only the largest face
   --landmarks <file>     JSON with the faces' 5 landmarks instead of detecting: an array of
                          5-point lists [[x, y] x 5], or an object mapping photo file names to one
+  --force                replace crops and align.json that exist (an input is never overwritten)
   --json                 print align.json on stdout too
-  --quiet                no progress output`;
+  --quiet                no progress output
+
+align.json is rewritten (atomically) after each photo, so a run stopped part-way still describes
+the crops it wrote. A photo that fails is listed under "failed" with its reason and the others go
+on; exit code 1 when any photo failed. Two photos with one name (a/photo.png, b/photo.png) and
+outputs that would overwrite an input are refused before anything is written.`;
 
 interface AlignRecord {
   photo: string;
@@ -84,6 +91,7 @@ export const alignCommand: Command = {
         'only-center-face': { type: 'boolean', default: false },
         'only-largest-face': { type: 'boolean', default: false },
         landmarks: { type: 'string' },
+        force: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
       },
@@ -95,6 +103,20 @@ export const alignCommand: Command = {
     const eyeDistance = numberOption('--eye-distance', values['eye-distance'], { check: (v) => v >= 0, expected: 'a number >= 0' }) ?? 5;
     if (!borders.includes(values.border as BorderMode)) throw new UsageError(`--border must be one of ${borders.join(', ')}, received ${JSON.stringify(values.border)}`);
     const outDir = path.resolve(io.cwd, values.out);
+    const plan = await planOutputs(positionals, io.cwd);
+    await assertOutputFolder(outDir);
+    const jsonPath = path.join(outDir, 'align.json');
+    await checkOutputs([jsonPath], plan.map((p) => p.input), { force: values.force });
+    for (const p of plan) {
+      const crop = plan.find((q) => path.dirname(q.input) === outDir && new RegExp(`^${escapeRegExp(p.stem)}_face\\d+$`).test(q.stem));
+      if (crop) {
+        throw new DiffmacError('OUTPUT_IS_INPUT', `The crops of ${p.input} would be written as ${p.stem}_face<i>.png in ${outDir}, over the input ${crop.input}. Choose another output folder (-o)`, {
+          argument: '-o',
+          expected: 'an output folder whose crop names are not inputs',
+          received: crop.input,
+        });
+      }
+    }
 
     let given: Map<string, DetectedFace[]> | DetectedFace[] | undefined;
     if (values.landmarks !== undefined) {
@@ -113,55 +135,73 @@ export const alignCommand: Command = {
     let detector: FaceDetector | undefined;
     const bar = createProgressBar(io, 'align', positionals.length, { quiet: values.quiet || values.json });
     const records: AlignRecord[] = [];
+    const failed: { photo: string; code: string; message: string }[] = [];
+    const document = () => ({ version: 1, size, template: 'ffhq-5', matrix: 'photo->crop, row-major [a, b, tx, c, d, ty]', photos: records, failed });
+    // Rewritten after each photo: a stopped run still describes every crop it wrote.
+    const save = () => writeFileAtomic(jsonPath, `${JSON.stringify(document(), null, 2)}\n`);
     try {
-      for (const [n, photoArg] of positionals.entries()) {
+      for (const [n, { input: file, stem: name }] of plan.entries()) {
         signal.throwIfAborted();
-        const file = path.resolve(io.cwd, photoArg);
-        const decoded = await readImage(file, { channels: 'rgb', depth: 8 });
-        const photo = decoded as unknown as ColorImage<Uint8Array>;
-        const name = path.basename(file, path.extname(file));
-        let faces: DetectedFace[] | undefined;
-        if (given instanceof Map) faces = given.get(path.basename(file)) ?? given.get(photoArg) ?? [];
-        else if (given) faces = given;
-        else detector ??= await createDefaultDetector({ minScore });
-        const result = await restoreFaces(photo, {
-          ...(faces ? { faces } : { detector: detector!, minScore }),
-          size,
-          border: values.border as BorderMode,
-          eyeDistanceThreshold: eyeDistance,
-          onlyCenterFace: values['only-center-face'],
-          onlyLargestFace: values['only-largest-face'],
-          paste: false,
-          signal,
-        });
-        const record: AlignRecord = { photo: file, width: photo.width, height: photo.height, faces: [] };
-        for (const [i, f] of result.faces.entries()) {
-          const out = path.join(outDir, `${name}_face${i}.png`);
-          await writeImage(out, f.aligned);
-          record.faces.push({
-            index: i,
-            file: out,
-            box: f.detection.box,
-            score: f.detection.score,
-            landmarks5: f.detection.landmarks5,
-            matrix: f.matrix,
-            inverse: invertAffine(f.matrix),
-            inliers: [...f.inliers],
+        const photoArg = positionals[n]!;
+        try {
+          const decoded = await readImage(file, { channels: 'rgb', depth: 8 });
+          const photo = decoded as unknown as ColorImage<Uint8Array>;
+          let faces: DetectedFace[] | undefined;
+          if (given instanceof Map) faces = given.get(path.basename(file)) ?? given.get(photoArg) ?? [];
+          else if (given) faces = given;
+          else detector ??= await createDefaultDetector({ minScore });
+          const result = await restoreFaces(photo, {
+            ...(faces ? { faces } : { detector: detector!, minScore }),
+            size,
+            border: values.border as BorderMode,
+            eyeDistanceThreshold: eyeDistance,
+            onlyCenterFace: values['only-center-face'],
+            onlyLargestFace: values['only-largest-face'],
+            paste: false,
+            signal,
           });
+          const record: AlignRecord = { photo: file, width: photo.width, height: photo.height, faces: [] };
+          for (const [i, f] of result.faces.entries()) {
+            const out = path.join(outDir, `${name}_face${i}.png`);
+            await writeImage(out, f.aligned, { overwrite: values.force });
+            record.faces.push({
+              index: i,
+              file: out,
+              box: f.detection.box,
+              score: f.detection.score,
+              landmarks5: f.detection.landmarks5,
+              matrix: f.matrix,
+              inverse: invertAffine(f.matrix),
+              inliers: [...f.inliers],
+            });
+          }
+          records.push(record);
+          await save();
+          bar.update(n + 1, `${path.basename(file)}: ${record.faces.length} face(s)`);
+        } catch (error) {
+          if (signal.aborted) throw error;
+          const e = error as { code?: string; message?: string };
+          failed.push({ photo: file, code: e.code ?? 'ALIGN_FAILED', message: e.message ?? String(error) });
+          await save();
+          bar.update(n + 1, `${path.basename(file)}: failed`);
         }
-        records.push(record);
-        bar.update(n + 1, `${path.basename(file)}: ${record.faces.length} face(s)`);
       }
     } finally {
       await detector?.dispose();
     }
     const total = records.reduce((s, r) => s + r.faces.length, 0);
-    bar.finish(`${total} face(s) aligned`);
-    const json = { version: 1, size, template: 'ffhq-5', matrix: 'photo->crop, row-major [a, b, tx, c, d, ty]', photos: records };
-    const jsonPath = path.join(outDir, 'align.json');
-    await writeFile(jsonPath, `${JSON.stringify(json, null, 2)}\n`);
+    bar.finish(`${total} face(s) aligned${failed.length ? `, ${failed.length} photo(s) failed` : ''}`);
+    for (const f of failed) io.stderr.write(`diffmac align: ${f.photo}: [${f.code}] ${f.message}\n`);
+    if (records.length === 0) {
+      throw new DiffmacError('NOTHING_ALIGNED', `None of the ${plan.length} photo(s) could be read and aligned (each reason is above; ${jsonPath} lists them)`, { argument: 'photos', expected: 'at least one readable photo', received: `${failed.length} failure(s)` });
+    }
+    const json = document();
     if (values.json) io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
     else io.stdout.write(`${total} face(s) from ${records.length} photo(s) in ${outDir}, boxes, landmarks and matrices in ${jsonPath}\n`);
-    return ExitCode.ok;
+    return failed.length === 0 ? ExitCode.ok : ExitCode.failure;
   },
 };
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

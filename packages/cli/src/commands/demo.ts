@@ -69,7 +69,7 @@ export const demoCommand: Command = {
         description: `the model bundle ${model} (diffmac restore --aligned)`,
         async run(lqDir, outDir, runSignal) {
           const inputs = (await listImages(lqDir)).map((f) => path.join(lqDir, f));
-          const argv = [...inputs, '-o', outDir, '--model', model, '--aligned', '--seed', String(seed), '--quiet', ...(values.preset ? ['--preset', values.preset] : [])];
+          const argv = [...inputs, '-o', outDir, '--model', model, '--aligned', '--seed', String(seed), '--quiet', '--force', ...(values.preset ? ['--preset', values.preset] : [])];
           const code = await restoreCommand.run(argv, { ...io, stdout: io.stderr }, runSignal ?? signal);
           if (code !== 0) throw new DiffmacError('RESTORE_FAILED', `diffmac restore with --model ${model} exited with code ${code} (its message is above)`, { argument: '--model', received: model });
         },

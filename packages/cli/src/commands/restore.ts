@@ -1,8 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   createPresetPipeline,
+  DEFAULT_PIXEL_LIMIT,
   DiffmacError,
   imageToTensor,
   loadBundle,
@@ -11,6 +12,7 @@ import {
   resizeBilinearNchw,
   samplerKind,
   tensorToImage,
+  writeFileAtomic,
   writeImage,
   type ColorImage,
   type ModelBundle,
@@ -25,6 +27,7 @@ import { createProgressBar } from '../progress';
 import { noModelMessage } from '../restore/no-model';
 import { restorePhoto, type PhotoFaceRecord } from '../restore/restore-photo';
 import { accepts, numberOption } from '../number-option';
+import { assertOutputFolder, checkOutputs, planOutputs } from '../output-plan';
 import { UsageError } from '../usage-error';
 
 const colourFixes = ['adain', 'wavelet', 'none'] as const;
@@ -59,10 +62,14 @@ Options:
   --min-score <s>          detector score threshold (default 0.5)
   --batch <n>              faces per pipeline run (default 4)
   --allow-network          download a Hub bundle that is not cached
+  --force                  replace outputs that exist (an input is never overwritten)
   --json                   print the summaries as one JSON array on stdout
   --quiet                  no progress output
 
-Exit code 1 when no model is available (the message says what to download and where to put it).`;
+Outputs never overwrite an input, and two inputs with one name (a/face.png, b/face.png) are refused
+before anything runs. An input that fails (unreadable, not square with --aligned) is reported and
+the others go on. Exit code 1 when any input failed, or when no model is available (the message
+says what to download and where to put it).`;
 
 interface ImageSummary {
   input: string;
@@ -125,6 +132,7 @@ export const restoreCommand: Command = {
         'min-score': { type: 'string' },
         batch: { type: 'string' },
         'allow-network': { type: 'boolean', default: false },
+        force: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
       },
@@ -152,6 +160,15 @@ export const restoreCommand: Command = {
     const minScore = numberOption('--min-score', values['min-score'], { check: (v) => v >= 0 && v < 1, expected: 'a number in [0, 1)' }) ?? 0.5;
     const batch = numberOption('--batch', values.batch, accepts.integerIn(1, 64)) ?? 4;
 
+    const outDir = path.resolve(io.cwd, values.out);
+    const plan = await planOutputs(positionals, io.cwd);
+    await assertOutputFolder(outDir);
+    await checkOutputs(
+      plan.flatMap((p) => [path.join(outDir, `${p.stem}.png`), path.join(outDir, `${p.stem}.json`)]),
+      plan.map((p) => p.input),
+      { force: values.force },
+    );
+
     const model = values.model ?? io.env.DIFFMAC_MODEL;
     if (model === undefined || model === '') {
       io.stderr.write(noModelMessage(undefined, undefined));
@@ -164,7 +181,6 @@ export const restoreCommand: Command = {
       restorerBundle = await openBundle(values.restorer, values['allow-network'], io);
       if (!restorerBundle) return ExitCode.failure;
     }
-    const outDir = path.resolve(io.cwd, values.out);
     await mkdir(outDir, { recursive: true });
 
     const presetOptions: PresetPipelineOptions = {
@@ -188,80 +204,114 @@ export const restoreCommand: Command = {
     let pipeline: Pipeline | undefined;
     let detector: FaceDetector | undefined;
     const summaries: ImageSummary[] = [];
+    const failures: { input: string; code: string; message: string }[] = [];
     try {
       pipeline = await createPresetPipeline(bundle, presetOptions);
-      for (const [n, inputArg] of positionals.entries()) {
+      for (const [n, { input: file, stem: name }] of plan.entries()) {
         signal.throwIfAborted();
-        const started = performance.now();
-        const file = path.resolve(io.cwd, inputArg);
-        const decoded = (await readImage(file, { channels: 'rgb', depth: 8 })) as unknown as ColorImage<Uint8Array>;
-        const name = path.basename(file, path.extname(file));
-        const outFile = path.join(outDir, `${name}.png`);
-        const readMs = performance.now() - started;
-        const progress = (e: PipelineEvent, face = 0, faces = 1) => {
-          if (!tty || e.type !== 'step') return;
-          bar.update(n, `${path.basename(file)} face ${face + 1}/${faces} ${e.stage} step ${e.index + 1}/${e.total}`);
-        };
-        let summary: ImageSummary;
-        const base = {
-          input: file,
-          output: outFile,
-          width: decoded.width,
-          height: decoded.height,
-          preset: preset ?? pipeline.name,
-          pipeline: pipeline.name,
-          model: { root: bundle.root, name: bundle.manifest.name, source: bundle.source, resolution, digests: { ...bundle.manifest.files } },
-        };
-        if (values.aligned) {
-          let x = imageToTensor(decoded, { range: 'signed', channels: 'rgb' });
-          if (decoded.width !== resolution || decoded.height !== resolution) x = resizeBilinearNchw(x, resolution, resolution);
-          const t0 = performance.now();
-          const result = await pipeline.run(x, { seed, signal, onProgress: (e) => progress(e) });
-          const t1 = performance.now();
-          const outW = Math.round(decoded.width * upscale), outH = Math.round(decoded.height * upscale);
-          const back = outW !== resolution || outH !== resolution ? resizeBilinearNchw(result.image, outH, outW) : result.image;
-          await writeImage(outFile, tensorToImage(back, { range: 'signed', depth: 8 }));
-          summary = {
-            ...base,
-            mode: 'aligned',
-            faces: [{ index: 0, box: [0, 0, decoded.width, decoded.height], score: 1, landmarks5: [], seed }],
-            seeds: [seed],
-            timings: { read: readMs, pipeline: t1 - t0, ...stageTimings(result.timings), total: performance.now() - started },
+        try {
+          const started = performance.now();
+          const decoded = (await readImage(file, { channels: 'rgb', depth: 8 })) as unknown as ColorImage<Uint8Array>;
+          const outFile = path.join(outDir, `${name}.png`);
+          checkOutputSize(file, decoded, upscale, values.aligned);
+          const readMs = performance.now() - started;
+          const progress = (e: PipelineEvent, face = 0, faces = 1) => {
+            if (!tty || e.type !== 'step') return;
+            bar.update(n, `${path.basename(file)} face ${face + 1}/${faces} ${e.stage} step ${e.index + 1}/${e.total}`);
           };
-        } else {
-          detector ??= await createDefaultDetector({ minScore });
-          const photo = await restorePhoto(decoded, { pipeline, detector, size: resolution, upscale, seed, minScore, batch, signal, onProgress: progress });
-          await writeImage(outFile, photo.image);
-          summary = {
-            ...base,
-            mode: 'photo',
-            faces: photo.faces,
-            seeds: photo.faces.map((f) => f.seed),
-            timings: {
-              read: readMs,
-              detectAlign: photo.timings.detectAlign,
-              pipeline: photo.timings.pipeline,
-              ...stageTimings(photo.timings.stages),
-              paste: photo.timings.paste,
-              total: performance.now() - started,
-            },
+          let summary: ImageSummary;
+          const base = {
+            input: file,
+            output: outFile,
+            width: decoded.width,
+            height: decoded.height,
+            preset: preset ?? pipeline.name,
+            pipeline: pipeline.name,
+            model: { root: bundle.root, name: bundle.manifest.name, source: bundle.source, resolution, digests: { ...bundle.manifest.files } },
           };
+          if (values.aligned) {
+            let x = imageToTensor(decoded, { range: 'signed', channels: 'rgb' });
+            if (decoded.width !== resolution || decoded.height !== resolution) x = resizeBilinearNchw(x, resolution, resolution);
+            const t0 = performance.now();
+            const result = await pipeline.run(x, { seed, signal, onProgress: (e) => progress(e) });
+            const t1 = performance.now();
+            const outW = Math.round(decoded.width * upscale), outH = Math.round(decoded.height * upscale);
+            const back = outW !== resolution || outH !== resolution ? resizeBilinearNchw(result.image, outH, outW) : result.image;
+            await writeImage(outFile, tensorToImage(back, { range: 'signed', depth: 8 }), { overwrite: values.force });
+            summary = {
+              ...base,
+              mode: 'aligned',
+              faces: [{ index: 0, box: [0, 0, decoded.width, decoded.height], score: 1, landmarks5: [], seed }],
+              seeds: [seed],
+              timings: { read: readMs, pipeline: t1 - t0, ...stageTimings(result.timings), total: performance.now() - started },
+            };
+          } else {
+            detector ??= await createDefaultDetector({ minScore });
+            const photo = await restorePhoto(decoded, { pipeline, detector, size: resolution, upscale, seed, minScore, batch, signal, onProgress: progress });
+            await writeImage(outFile, photo.image, { overwrite: values.force });
+            summary = {
+              ...base,
+              mode: 'photo',
+              faces: photo.faces,
+              seeds: photo.faces.map((f) => f.seed),
+              timings: {
+                read: readMs,
+                detectAlign: photo.timings.detectAlign,
+                pipeline: photo.timings.pipeline,
+                ...stageTimings(photo.timings.stages),
+                paste: photo.timings.paste,
+                total: performance.now() - started,
+              },
+            };
+          }
+          await writeFileAtomic(path.join(outDir, `${name}.json`), `${JSON.stringify(summary, null, 2)}\n`, { overwrite: values.force });
+          summaries.push(summary);
+          bar.update(n + 1, `${path.basename(file)}: ${summary.faces.length} face(s)`);
+        } catch (error) {
+          if (signal.aborted) throw error;
+          const e = error as { code?: string; message?: string };
+          failures.push({ input: file, code: e.code ?? 'RESTORE_FAILED', message: e.message ?? String(error) });
+          bar.update(n + 1, `${path.basename(file)}: failed`);
         }
-        await writeFile(path.join(outDir, `${name}.json`), `${JSON.stringify(summary, null, 2)}\n`);
-        summaries.push(summary);
-        bar.update(n + 1, `${path.basename(file)}: ${summary.faces.length} face(s)`);
       }
     } finally {
       await pipeline?.dispose().catch(() => undefined);
       await detector?.dispose();
     }
     const total = summaries.reduce((s, r) => s + r.faces.length, 0);
-    bar.finish(`${total} face(s) restored`);
+    bar.finish(`${total} face(s) restored${failures.length ? `, ${failures.length} input(s) failed` : ''}`);
+    for (const f of failures) io.stderr.write(`diffmac restore: ${f.input}: [${f.code}] ${f.message}\n`);
+    if (summaries.length === 0) {
+      throw new DiffmacError('NOTHING_RESTORED', `None of the ${plan.length} input(s) could be restored (each reason is above)`, { argument: 'inputs', expected: 'at least one readable image', received: `${failures.length} failure(s)` });
+    }
     if (values.json) io.stdout.write(`${JSON.stringify(summaries, null, 2)}\n`);
     else io.stdout.write(`${total} face(s) in ${summaries.length} image(s) restored into ${outDir} (${pipeline!.name}, summaries in <name>.json)\n`);
-    return ExitCode.ok;
+    return failures.length === 0 ? ExitCode.ok : ExitCode.failure;
   },
 };
+
+/**
+ * Refuse, before any inference, an input whose output would be wrong or unreadable: with
+ * `--aligned` a face that is not square (it would be squashed to the model's square), and an
+ * output over the pixel limit `readImage` accepts (so the tool can read back what it writes).
+ */
+function checkOutputSize(file: string, image: { width: number; height: number }, upscale: number, aligned: boolean): void {
+  if (aligned && image.width !== image.height) {
+    throw new DiffmacError('NOT_AN_ALIGNED_FACE', `${file} is ${image.width}×${image.height}; an aligned face is square (run it without --aligned to detect and align its faces)`, {
+      argument: '--aligned',
+      expected: 'a square aligned face',
+      received: `${image.width}×${image.height}`,
+    });
+  }
+  const w = Math.round(image.width * upscale), h = Math.round(image.height * upscale);
+  if (w * h > DEFAULT_PIXEL_LIMIT) {
+    throw new DiffmacError('OUTPUT_TOO_LARGE', `${file} at --upscale ${upscale} would be ${w}×${h} (${w * h} pixels), over the ${DEFAULT_PIXEL_LIMIT}-pixel limit images are read with; use a smaller --upscale`, {
+      argument: '--upscale',
+      expected: `an output of at most ${DEFAULT_PIXEL_LIMIT} pixels`,
+      received: `${w}×${h}`,
+    });
+  }
+}
 
 function stageTimings(t: Readonly<Record<string, number | undefined>>): Record<string, number> {
   const out: Record<string, number> = {};
