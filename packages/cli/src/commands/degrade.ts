@@ -19,11 +19,14 @@ Options:
   --preset <name>     ${presets.join(' | ')} (default gfpgan)
 ${presets.map((p) => `                        ${p}: ${degradationPresets[p].description}`).join('\n')}
   --seed <n>          run seed (default 0)
+  --force             replace an earlier set in <out-dir>
   --json              print a JSON summary on stdout
   --quiet             no progress output
 
 JPEG goes through sharp (libjpeg-turbo), whose bytes differ slightly from OpenCV's encoder.
-Exit code 1 when any image could not be read or degraded (each is listed with its reason).`;
+Symbolic links are followed. manifest.jsonl grows as each image is written, so a stopped run still
+describes every LQ image it made. Exit code 1 when any image could not be read or degraded (each
+is listed with its reason, and the others go on) or when <hq-dir> holds no images.`;
 
 /** `diffmac degrade`: synthesise LQ faces from HQ faces with a seeded preset. */
 export const degradeCommand: Command = {
@@ -38,6 +41,7 @@ export const degradeCommand: Command = {
         out: { type: 'string', short: 'o' },
         preset: { type: 'string', default: 'gfpgan' },
         seed: { type: 'string', default: '0' },
+        force: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
       },
@@ -54,6 +58,7 @@ export const degradeCommand: Command = {
     const result = await degradeFolder(hqDir, outDir, {
       preset: values.preset as DegradationPresetName,
       seed,
+      force: values.force,
       signal,
       onProgress: (e) => {
         if (e.type === 'start') bar.setTotal(e.total);

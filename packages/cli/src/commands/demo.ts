@@ -88,6 +88,8 @@ export const demoCommand: Command = {
     const degraded = await degradeFolder(hq, lq, {
       preset: 'gfpgan',
       seed,
+      // The demo's work folder is its own: a second demo run replaces the first.
+      force: true,
       signal,
       onProgress: (e) => {
         if (e.type === 'start') degradeBar.setTotal(e.total);
