@@ -11,7 +11,7 @@ export { BETA_SCHEDULES, CONFIG_SPECS, PREDICTION_TYPES, TIMESTEP_SPACINGS, conf
 export { betasForConfig, cosineBetas, cumprodF32, linspaceF32, noiseScheduleForConfig, rescaleZeroTerminalSnr, type NoiseSchedule, type NoiseScheduleOptions } from './noise-schedule';
 export { checkNumInferenceSteps, discreteTimesteps, multistepTimesteps, numpyArange, numpyLinspace, roundHalfEven, sigmaFamilyTimesteps, type TimestepSpacing } from './timesteps';
 export { betaSigmas, exponentialSigmas, finalSigma, interpolateSigmas, karrasSigmas, logSigmaTable, npInterp, sigmaTable, logMidpointFloat32, sigmaToAlphaSigmaT, sigmaToT, sigmaToTFloat32 } from './sigmas';
-export { checkFiniteNumber, checkNonNegative, checkTensor, checkTensorShape, finiteProbe, missingRng, notReady, throwIfNotFinite, timestepIndex } from './validate';
+export { checkFiniteNumber, checkNonNegative, checkTensor, checkTensorShape, finiteProbe, missingRng, nearTimestep, notReady, throwIfNotFinite, timestepIndex, TIMESTEP_MATCH_TOLERANCE } from './validate';
 export { clampInPlace, dynamicThresholdInPlace, epsFromX0, sigmaPredict, vpCombine, vpPredict, type PredictionType } from './maths/prediction';
 export { BaseScheduler, perItem } from './schedulers/base';
 export { DDIMScheduler, clipOrThreshold, vpStep } from './schedulers/ddim';

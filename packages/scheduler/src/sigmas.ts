@@ -127,24 +127,28 @@ export function betaSigmas(sigmaMin: number, sigmaMax: number, n: number, alpha 
 }
 
 /**
- * diffusers' `_sigma_to_t`: the fractional timestep whose log-sigma interpolates linearly to
- * `log(sigma)` in the float32 `logSigmas` table (float64 arithmetic, clamped to the table).
+ * diffusers' `_sigma_to_t` for a float64 sigma (Karras, exponential or beta sigmas) against the
+ * float32 `logSigmas` table, with the dtypes NumPy 1.x gives it: `log(sigma)` is float64, but
+ * every operation that mixes it with the float32 table runs in float32 (`dists`, `low - log_sigma`,
+ * `low - high`, the weight `w`); only `(1 - w)·low + w·high` is float64 (int64 indices). So the
+ * result is bit-for-bit diffusers' timestep (904.7792358398438, not 904.779296875, for Heun with
+ * Karras sigmas over 9 steps), clamped to the table.
  *
  * @example
  * sigmaToT(sigmas[999], logSigmaTable(sigmas)); // 999
  */
 export function sigmaToT(sigma: number, logSigmas: ArrayLike<number>): number {
   const n = logSigmas.length;
-  const logSigma = Math.log(Math.max(sigma, 1e-10));
+  const logSigma = f32(Math.log(Math.max(sigma, 1e-10)));
   // low = last index with logSigma >= logSigmas[i] (the table increases), 0 if none; clipped to n-2
   let low = 0;
-  for (let i = 0; i < n; i++) if (logSigma - (logSigmas[i] as number) >= 0) low = i;
+  for (let i = 0; i < n; i++) if (logSigma >= (logSigmas[i] as number)) low = i;
   low = Math.min(low, n - 2);
   const lo = logSigmas[low] as number;
   const hi = logSigmas[low + 1] as number;
-  let w = (lo - logSigma) / (lo - hi);
+  let w = f32(f32(lo - logSigma) / f32(lo - hi));
   w = Math.min(Math.max(w, 0), 1);
-  return (1 - w) * low + w * (low + 1);
+  return f32(1 - w) * low + w * (low + 1);
 }
 
 /**

@@ -132,9 +132,38 @@ export function notReady(className: string, method: string): SchedulerError {
 }
 
 /**
+ * The index of the schedule timestep `t` rounds to when it is not bit-equal to any: the timesteps
+ * within `TIMESTEP_MATCH_TOLERANCE` (relative, 16 float32 ulps at 1000) of `t`, the second of a
+ * duplicated pair as diffusers' `index_for_timestep` takes, or -1 when none or two different
+ * values are that close.
+ *
+ * @example
+ * nearTimestep([999, 904.779296875, 904.779296875], 904.7792358398438); // 2
+ */
+export function nearTimestep(timesteps: ArrayLike<number>, t: number): number {
+  const tol = TIMESTEP_MATCH_TOLERANCE * Math.max(1, Math.abs(t));
+  let first = -1;
+  let value = Number.NaN;
+  for (let i = 0; i < timesteps.length; i++) {
+    const v = timesteps[i] as number;
+    if (Math.abs(v - t) > tol) continue;
+    if (first < 0) {
+      first = i;
+      value = v;
+    } else if (v !== value) return -1;
+    else return i;
+  }
+  return first;
+}
+
+/** Relative distance within which a given `t` is read as a fractional schedule timestep (1e-6: 16 float32 ulps at 1000). */
+export const TIMESTEP_MATCH_TOLERANCE = 1e-6;
+
+/**
  * Index of timestep `t` in `timesteps`, diffusers style: the first match, or the second when the
- * value is duplicated (`pos = 1 if len(indices) > 1 else 0`). Throws a SchedulerError listing the
- * schedule when `t` is not in it.
+ * value is duplicated (`pos = 1 if len(indices) > 1 else 0`). A fractional `t` that differs from a
+ * schedule value only in its last float32 bits (diffusers' own `t` on another machine) matches it
+ * ({@link nearTimestep}). Throws a SchedulerError listing the schedule when `t` is not in it.
  *
  * @example
  * timestepIndex([999, 888, 888, 777], 888); // 2
@@ -149,6 +178,11 @@ export function timestepIndex(timesteps: ArrayLike<number>, t: number, argument 
     }
   }
   if (first >= 0) return first;
+  // A fractional timestep computed elsewhere (diffusers' own `t`) can differ from ours in its last
+  // float32 bits: NumPy's and torch's SIMD float32 log/exp are not correctly rounded, and their
+  // results vary by machine. Accept the one schedule value within that rounding noise.
+  const near = nearTimestep(timesteps, t);
+  if (near >= 0) return near;
   const list = Array.from(timesteps).slice(0, 8).join(', ') + (timesteps.length > 8 ? ', ...' : '');
   throw new SchedulerError('INVALID_TIMESTEP', `Expected one of the scheduler's timesteps [${list}] for ${argument}, received ${t}`, {
     argument,

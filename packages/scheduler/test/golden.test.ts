@@ -162,6 +162,20 @@ describe('golden cases from diffusers', () => {
         });
       });
 
+      it("each step matches when fed diffusers' own recorded t (not only ours)", () => {
+        const s = make();
+        let x = f32(c.initial_latents);
+        c.steps.forEach((st, i) => {
+          const t = num(st.timestep);
+          const scaled = s.scaleModelInput(x, t);
+          expect(relError(scaled, f32(st.scaled_model_input)), `scaled input, step ${i} (t = ${t})`).toBeLessThan(TOL);
+          const rng = replay(noise, st.noise_used);
+          const out = s.step(f32(st.model_output), t, x, stepOptions(c, rng));
+          expect(relError(out.prevSample, f32(st.prev_sample)), `prev_sample, step ${i} (t = ${t})`).toBeLessThan(TOL);
+          x = f32(st.prev_sample);
+        });
+      });
+
       it('a free-running rollout with the stand-in model matches every step and the final sample', () => {
         const s = make();
         let x = f32(c.initial_latents);

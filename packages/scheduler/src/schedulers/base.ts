@@ -6,7 +6,7 @@ import { configNumber } from '../config';
 import { SchedulerError } from '../errors';
 import { noiseScheduleForConfig, type NoiseSchedule } from '../noise-schedule';
 import type { ResolvedConfig, Scheduler, SchedulerConfigJson, StepOptions, StepResult } from '../types';
-import { checkTensor, checkTensorShape, notReady, timestepIndex } from '../validate';
+import { checkTensor, checkTensorShape, notReady, TIMESTEP_MATCH_TOLERANCE, timestepIndex } from '../validate';
 
 /**
  * Split a tensor of `total` values into batch items for per-item timesteps: one value of `t` for
@@ -122,7 +122,10 @@ export abstract class BaseScheduler implements Scheduler {
    */
   protected resolveStepIndex(t: number): number {
     const expected = this.stepIndex;
-    if (expected !== undefined && expected < this.timesteps.length && Math.fround(this.timesteps[expected] as number) === Math.fround(t)) return expected;
+    if (expected !== undefined && expected < this.timesteps.length) {
+      const want = this.timesteps[expected] as number;
+      if (Math.fround(want) === Math.fround(t) || Math.abs(want - t) <= TIMESTEP_MATCH_TOLERANCE * Math.max(1, Math.abs(t))) return expected;
+    }
     return timestepIndex(this.timesteps, t);
   }
 
