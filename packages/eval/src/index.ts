@@ -73,7 +73,7 @@ export { createMetric, listMetrics } from './api/metrics';
 export type { CreateMetricOptions, Metric, MetricAccumulator, MetricInfo, MetricName } from './api/metrics';
 // Evaluation runner and reports
 export { evaluateFolders, EVAL_LOCK_FILE, type EvaluationResult } from './runner/evaluate-folders';
-export { validateEvaluateOptions, type EvaluateFoldersOptions, type EvaluateProgressEvent, type FidModels } from './runner/evaluate-options';
+export { validateEvaluateOptions, type EvaluateFoldersOptions, type EvaluateProgressEvent, type EvaluateScoringBackend, type FidModels } from './runner/evaluate-options';
 export { pairFolders, type FolderPairing, type ImagePair } from './runner/pair-folders';
 export { createPairScorer, isFullReference, validateScorerOptions, RUNNER_METRICS, type PairScorer, type PairScorerOptions } from './runner/pair-scorer';
 export { openResultsLog, parseResultRow, resultRowJson, type ResultRow, type ResultsLog } from './runner/results-log';

@@ -196,3 +196,25 @@ describe('evaluateFolders: every option is checked (item 17)', () => {
 afterAll(async () => {
   await rm(path.join(gt, 'eval'), { recursive: true, force: true });
 });
+
+describe('evaluateFolders: a scoring backend replaces local scoring (for distributed runs)', () => {
+  it('takes rows from the backend and writes the same summary as a local run', async () => {
+    const { createPairScorer } = await import('../src/runner/pair-scorer');
+    const seen: string[] = [];
+    const backend = {
+      async scorePairs(jobs: readonly { name: string; pred: string; gt?: string }[], scorer: never, o: { onRow: (r: never) => void }) {
+        const s = createPairScorer(scorer);
+        for (const j of [...jobs].reverse()) {
+          seen.push(j.name);
+          o.onRow({ name: j.name, ok: true, scores: await s.score(j.pred, j.gt) } as never);
+        }
+        await s.dispose();
+      },
+    };
+    const local = await evaluateFolders({ pred, gt, outDir: await tmp('o'), metrics: ['psnr', 'ssim'], workers: 0 });
+    const remote = await evaluateFolders({ pred, gt, outDir: await tmp('o'), metrics: ['psnr', 'ssim'], workers: 0, scoring: backend as never });
+    expect(seen).toEqual([...NAMES].reverse());
+    expect(remote.summary).toEqual(local.summary);
+    await expect(evaluateFolders({ pred, gt, outDir: await tmp('o'), metrics: ['psnr'], scoring: {} as never })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', argument: 'scoring' });
+  });
+});

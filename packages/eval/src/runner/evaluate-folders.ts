@@ -15,7 +15,7 @@ import { summarizeRows } from './run-summary';
 import { scoreRun } from './score-run';
 import { writeRunReports, type RunReportFiles } from './write-reports';
 
-export type { EvaluateFoldersOptions, EvaluateProgressEvent, FidModels } from './evaluate-options';
+export type { EvaluateFoldersOptions, EvaluateProgressEvent, EvaluateScoringBackend, FidModels } from './evaluate-options';
 
 /** What a finished run produced. */
 export interface EvaluationResult {
@@ -101,6 +101,7 @@ export async function evaluateFolders(options: EvaluateFoldersOptions): Promise<
       resume: options.resume ?? false,
       scorer: perImage.length > 0 ? scorerOptions : undefined,
       workers: options.workers ?? os.availableParallelism(),
+      scoring: options.scoring,
       signal: options.signal,
       onProgress: options.onProgress,
     });

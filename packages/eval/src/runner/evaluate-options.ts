@@ -1,6 +1,7 @@
 import { DiffmacError, describeValue, invalidArgument } from '@diffmac/core';
 import { getProtocol, type ProtocolName } from '../protocols/protocols';
 import type { PairScorerOptions } from './pair-scorer';
+import type { ResultRow } from './results-log';
 
 /** Options of {@link evaluateFolders}. */
 export interface EvaluateFoldersOptions {
@@ -28,8 +29,22 @@ export interface EvaluateFoldersOptions {
   method?: string;
   /** Images shown in the HTML grid (default 12, spread over the set). */
   gridSize?: number;
+  /**
+   * Score somewhere else (distributed workers, for example): replaces the local worker-thread
+   * scoring and, for FID, the local Inception pass. Rows and features come back here, and the
+   * summary and reports are written by this runner as for a local run.
+   */
+  scoring?: EvaluateScoringBackend;
   signal?: AbortSignal;
   onProgress?: (event: EvaluateProgressEvent) => void;
+}
+
+/** A scoring backend for {@link EvaluateFoldersOptions.scoring}. */
+export interface EvaluateScoringBackend {
+  /** Score `jobs` with `scorer` and hand each finished row to `onRow` (in any order). */
+  scorePairs(jobs: readonly { name: string; pred: string; gt?: string }[], scorer: PairScorerOptions, options: { onRow: (row: ResultRow) => void; signal?: AbortSignal }): Promise<unknown>;
+  /** The Inception features of `files`, one vector per image, for FID. */
+  fidFeatures?(files: readonly string[], options: { signal?: AbortSignal }): AsyncIterable<Float32Array>;
 }
 
 /** FID over the whole set: an Inception ONNX (pytorch-fid contract) and reference statistics (`.npz` or JSON). */
@@ -45,7 +60,7 @@ export type EvaluateProgressEvent =
   | { type: 'fid'; done: number; total: number }
   | { type: 'report'; file: string };
 
-const KNOWN = new Set(['pred', 'gt', 'lq', 'outDir', 'metrics', 'protocol', 'cropBorder', 'models', 'workers', 'resume', 'force', 'method', 'gridSize', 'signal', 'onProgress']);
+const KNOWN = new Set(['pred', 'gt', 'lq', 'outDir', 'metrics', 'protocol', 'cropBorder', 'models', 'workers', 'resume', 'force', 'method', 'gridSize', 'scoring', 'signal', 'onProgress']);
 
 /**
  * Check every option of {@link evaluateFolders} before anything is read or created: each wrong
@@ -89,6 +104,7 @@ export function validateEvaluateOptions(options: unknown): asserts options is Ev
   if (o.models !== undefined && (o.models === null || typeof o.models !== 'object')) invalidArgument('models', 'an object { niqeParams?, lpips?, fid? }', o.models);
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) invalidArgument('signal', 'an AbortSignal', o.signal);
   if (o.onProgress !== undefined && typeof o.onProgress !== 'function') invalidArgument('onProgress', 'a function', o.onProgress);
+  if (o.scoring !== undefined && (o.scoring === null || typeof (o.scoring as { scorePairs?: unknown }).scorePairs !== 'function')) invalidArgument('scoring', 'a backend { scorePairs, fidFeatures? }', o.scoring);
   const fid = (o.models as { fid?: unknown } | undefined)?.fid;
   if (fid !== undefined) {
     const f = fid as Partial<FidModels> | null;

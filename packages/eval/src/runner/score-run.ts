@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import type { EvaluateProgressEvent } from './evaluate-options';
+import type { EvaluateProgressEvent, EvaluateScoringBackend } from './evaluate-options';
 import type { ImagePair } from './pair-folders';
 import type { PairScorerOptions } from './pair-scorer';
 import { openResultsLog, type ResultRow } from './results-log';
@@ -15,8 +15,10 @@ export interface ScoreRunOptions {
   /** The per-image metrics; with none, each pair becomes an empty row (an FID-only run). */
   scorer: PairScorerOptions | undefined;
   workers: number;
-  signal?: AbortSignal;
-  onProgress?: (event: EvaluateProgressEvent) => void;
+  /** Score elsewhere instead of in local worker threads. */
+  scoring?: EvaluateScoringBackend | undefined;
+  signal?: AbortSignal | undefined;
+  onProgress?: ((event: EvaluateProgressEvent) => void) | undefined;
 }
 
 /**
@@ -58,8 +60,10 @@ export async function scoreRun(options: ScoreRunOptions): Promise<ResultRow[]> {
     options.onProgress?.({ type: 'pair', done: rows.size, total, name: row.name, ok: row.ok });
   };
   try {
-    if (options.scorer) {
-      await scorePairs(todo, options.scorer, { workers: options.workers, ...(options.signal ? { signal: options.signal } : {}), onRow: keep });
+    const signal = options.signal ? { signal: options.signal } : {};
+    if (options.scorer && options.scoring) await options.scoring.scorePairs(todo, options.scorer, { onRow: keep, ...signal });
+    else if (options.scorer) {
+      await scorePairs(todo, options.scorer, { workers: options.workers, ...signal, onRow: keep });
     } else for (const p of todo) keep({ name: p.name, ok: true, scores: {} });
   } finally {
     log.close();
