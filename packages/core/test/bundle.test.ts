@@ -218,6 +218,43 @@ describe('bad bundles', () => {
     expect(e.message).toContain('encoder_hidden_states');
   });
 
+  it('incomplete bundles are refused before inference: BUNDLE_INCOMPLETE / BUNDLE_INCONSISTENT (item 15)', async () => {
+    const noDecoder = await variant('no-vae-decoder', async (d, m) => {
+      delete m.components.vae_decoder;
+      delete m.files['vae_decoder/model.onnx'];
+      await rm(join(d, 'vae_decoder'), { recursive: true });
+    });
+    const e = await failure(noDecoder);
+    expect(e.code).toBe('BUNDLE_INCOMPLETE');
+    expect(e.message).toContain('vae_decoder');
+    const noText = await variant('no-text-encoder', async (d, m) => {
+      delete m.components.text_encoder;
+      delete m.files['text_encoder/model.onnx'];
+      await rm(join(d, 'text_encoder'), { recursive: true });
+    });
+    expect((await failure(noText)).message).toMatch(/no text_encoder component.*encoder_hidden_states/);
+    const r63 = await variant('resolution-63', async (_d, m) => {
+      m.resolution = 63;
+    });
+    const e63 = await failure(r63);
+    expect(e63.code).toBe('BUNDLE_INCONSISTENT');
+    expect(e63.message).toContain('resolution 63');
+    const nothing = await variant('no-model', async (d, m) => {
+      for (const k of Object.keys(m.components)) if (m.components[k]!.role === 'unet' || m.components[k]!.role === 'unet_stage2') delete m.components[k];
+    });
+    expect((await failure(nothing)).code).toBe('BUNDLE_INCOMPLETE');
+  });
+
+  it('a network failure is a typed error, not a raw fetch TypeError (item 16)', async () => {
+    const fetch = async () => {
+      throw new TypeError('fetch failed', { cause: Object.assign(new Error('getaddrinfo ENOTFOUND huggingface.co'), { code: 'ENOTFOUND' }) });
+    };
+    const e = await loadBundle('someone/offline', { cacheDir: join(work, 'hub-cache-offline'), allowNetwork: true, fetch }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(DiffmacError);
+    expect(e).toMatchObject({ code: 'BUNDLE_NETWORK_FAILED' });
+    expect((e as Error).message).toContain('ENOTFOUND');
+  });
+
   it('corrupt ONNX: ONNX_CORRUPT naming the file (digest skipped to reach the parser)', async () => {
     const dir = await variant('corrupt', async (d, m) => {
       const junk = new Uint8Array([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 1, 2, 3]);
@@ -322,7 +359,10 @@ describe('hub ids', () => {
     expect(offline.root).toBe(join(cacheDir, 'someone', 'tiny'));
     // A stale cached file: offline it fails its digest; online only that file is fetched again.
     await writeFile(join(cacheDir, 'someone', 'tiny', 'mib', 'model.onnx'), new Uint8Array([9, 9, 9]));
-    expect((await failure('someone/tiny', { cacheDir })).code).toBe('BUNDLE_DIGEST_MISMATCH');
+    const stale = await failure('someone/tiny', { cacheDir });
+    expect(stale.code).toBe('BUNDLE_DIGEST_MISMATCH');
+    expect(stale.message).toContain(`delete that folder`);
+    expect(stale.message).toContain(join(cacheDir, 'someone', 'tiny'));
     const before = urls.length;
     await loadBundle('someone/tiny', { cacheDir, allowNetwork: true, fetch });
     expect(urls.slice(before)).toEqual(['https://huggingface.co/someone/tiny/resolve/main/mib/model.onnx']);

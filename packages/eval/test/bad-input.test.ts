@@ -62,3 +62,15 @@ describe('closed forms', () => {
     expect(ssim(img(16, 16, 3, 50), img(16, 16, 3, 100))).toBeCloseTo((2 * 50 * 100 + C1) / (50 * 50 + 100 * 100 + C1), 12);
   });
 });
+
+describe('typed errors for bad library arguments (item 17)', () => {
+  it('cosineSimilarity(null) and imresizeMatlab(img, 0) are typed errors', async () => {
+    const { cosineSimilarity, imresizeMatlab } = await import('../src/index');
+    expect(caught(() => cosineSimilarity(null as never, [1]))).toMatchObject({ code: 'INVALID_EMBEDDING', argument: 'a' });
+    expect(caught(() => cosineSimilarity([1, 2], undefined as never))).toMatchObject({ code: 'INVALID_EMBEDDING', argument: 'b' });
+    const plane = { width: 4, height: 4, data: new Float32Array(16) };
+    for (const scale of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, 1e9]) expect(caught(() => imresizeMatlab(plane, scale))).toMatchObject({ code: 'INVALID_ARGUMENT', argument: 'scale' });
+    expect(caught(() => imresizeMatlab({ width: 4, height: 4, data: new Float32Array(3) }, 0.5))).toMatchObject({ code: 'INVALID_IMAGE' });
+    expect(imresizeMatlab(plane, 0.5).width).toBe(2);
+  });
+});

@@ -89,12 +89,34 @@ export function interpolateSigmas(timesteps: ArrayLike<number>, table: ArrayLike
 }
 
 /**
+ * The shared checks of the sigma-family constructors: `0 < sigmaMin <= sigmaMax`, finite, and a
+ * positive integer count; a typed `INVALID_ARGUMENT` naming the argument otherwise.
+ */
+function checkSigmaRange(sigmaMin: number, sigmaMax: number, n: number): void {
+  for (const [argument, v] of [['sigmaMin', sigmaMin], ['sigmaMax', sigmaMax]] as const) {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
+      throw new SchedulerError('INVALID_ARGUMENT', `Expected a finite ${argument} > 0, received ${String(v)}`, { argument, expected: 'a finite number > 0', received: String(v) });
+    }
+  }
+  if (sigmaMin > sigmaMax) {
+    throw new SchedulerError('INVALID_ARGUMENT', `Expected sigmaMin <= sigmaMax, received ${sigmaMin} > ${sigmaMax}`, { argument: 'sigmaMin', expected: `at most sigmaMax (${sigmaMax})`, received: String(sigmaMin) });
+  }
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
+    throw new SchedulerError('INVALID_ARGUMENT', `Expected a positive integer count n, received ${String(n)}`, { argument: 'n', expected: 'an integer >= 1', received: String(n) });
+  }
+}
+
+/**
  * Karras et al. (2022) sigmas: `(smax^(1/ρ) + ramp·(smin^(1/ρ) - smax^(1/ρ)))^ρ`, `ramp = linspace(0, 1, n)`, float64.
  *
  * @example
  * karrasSigmas(0.0292, 14.6146, 10); // descending from 14.6146 to 0.0292
  */
 export function karrasSigmas(sigmaMin: number, sigmaMax: number, n: number, rho = 7): Float64Array {
+  checkSigmaRange(sigmaMin, sigmaMax, n);
+  if (typeof rho !== 'number' || !Number.isFinite(rho) || rho <= 0) {
+    throw new SchedulerError('INVALID_ARGUMENT', `Expected a positive rho, received ${String(rho)}`, { argument: 'rho', expected: 'a finite number > 0', received: String(rho) });
+  }
   const minInv = sigmaMin ** (1 / rho);
   const maxInv = sigmaMax ** (1 / rho);
   const ramp = numpyLinspace(0, 1, n);
@@ -110,6 +132,7 @@ export function karrasSigmas(sigmaMin: number, sigmaMax: number, n: number, rho 
  * exponentialSigmas(0.03, 14.6, 10);
  */
 export function exponentialSigmas(sigmaMin: number, sigmaMax: number, n: number): Float64Array {
+  checkSigmaRange(sigmaMin, sigmaMax, n);
   const a = Math.log(sigmaMax);
   const b = Math.log(sigmaMin);
   return numpyLinspace(a, b, n).map(Math.exp);

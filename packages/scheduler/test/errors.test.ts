@@ -122,3 +122,23 @@ describe('bad input', () => {
     expect(thrown(() => s.addNoise(new Float32Array(4), new Float32Array(4), [1, 2, 3])).code).toBe('LENGTH_MISMATCH');
   });
 });
+
+describe('typed errors for sigma constructors and denoisers (item 17)', () => {
+  it('karrasSigmas / exponentialSigmas refuse negative, reversed or fractional inputs', async () => {
+    const { karrasSigmas, exponentialSigmas } = await import('../src/index');
+    for (const args of [[-0.1, 14, 10], [0.03, -14, 10], [20, 14, 10], [0.03, 14, 2.5], [0.03, 14, 0], [0.03, Number.NaN, 10]] as [number, number, number][]) {
+      expect(thrown(() => karrasSigmas(...args)).code).toBe('INVALID_ARGUMENT');
+      expect(thrown(() => exponentialSigmas(...args)).code).toBe('INVALID_ARGUMENT');
+    }
+    expect(thrown(() => karrasSigmas(0.03, 14, 10, -7)).argument).toBe('rho');
+    expect(karrasSigmas(0.03, 14, 10)).toHaveLength(10);
+  });
+
+  it('a denoiser that returns its array instead of writing into out is a typed error', async () => {
+    const { sampleEuler } = await import('../src/index');
+    const err = await sampleEuler((x) => new Float32Array(x.length) as never, new Float32Array(4), [1, 0.5, 0]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SchedulerError);
+    expect(err).toMatchObject({ code: 'DENOISER_RETURNED_VALUE' });
+    await expect(sampleEuler((x, _s, out) => { out.set(x); }, new Float32Array(4), [1, 0.5, 0])).resolves.toHaveLength(4);
+  });
+});

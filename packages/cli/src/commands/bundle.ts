@@ -64,6 +64,7 @@ async function makeTiny(argv: string[], io: CliIo): Promise<number> {
       kind: { type: 'string', default: 'diffmac' },
       resolution: { type: 'string' },
       json: { type: 'boolean', default: false },
+      quiet: { type: 'boolean', default: false },
     },
   });
   if (positionals.length !== 1) throw new UsageError(`make-tiny expects one <dir>, received ${positionals.length}`);
@@ -137,6 +138,7 @@ async function init(argv: string[], io: CliIo, signal: AbortSignal): Promise<num
       parameterization: { type: 'string' },
       name: { type: 'string' },
       json: { type: 'boolean', default: false },
+      quiet: { type: 'boolean', default: false },
     },
   });
   if (positionals.length !== 1) throw new UsageError(`init expects one <dir>, received ${positionals.length}`);

@@ -16,7 +16,7 @@ import { bundleLayoutHint, type BundleProgressEvent } from './validate-bundle';
 export interface CreateBundleManifestOptions {
   /** Bundle name (default: the folder's name). */
   name?: string;
-  /** Face resolution in pixels (default: 8 × the UNet's fixed latent size, else 512). */
+  /** Face resolution in pixels (default: 8 × the UNet's fixed latent size, a restorer's fixed input size, else 512). */
   resolution?: number;
   /** Default: from `scheduler/scheduler_config.json`'s `prediction_type`, else `'eps'`. */
   parameterization?: Parameterization;
@@ -137,7 +137,9 @@ export async function createBundleManifest(dir: string, options: CreateBundleMan
   const vaeConfig = (await readJsonIfAny(join(dir, 'vae_decoder', 'config.json'))) ?? (await readJsonIfAny(join(dir, 'vae_encoder', 'config.json')));
   const hasVae = components.vae_decoder !== undefined || components.vae_encoder !== undefined;
   const latent = components.unet?.inputs?.find((t) => t.name === 'sample')?.shape[2];
-  const resolution = options.resolution ?? (typeof latent === 'number' ? latent * (hasVae ? 8 : 1) : 512);
+  // A restorer with a fixed input size works at that size.
+  const restorerSide = Object.values(components).find((c) => c.role === 'restorer')?.inputs?.find((t) => t.shape.length === 4)?.shape[2];
+  const resolution = options.resolution ?? (typeof latent === 'number' ? latent * (hasVae ? 8 : 1) : typeof restorerSide === 'number' ? restorerSide : 512);
   if (!Number.isInteger(resolution) || resolution < 1) invalidArgument('options.resolution', 'a positive integer', resolution);
   const parameterization = options.parameterization ?? parameterizationOf(schedulerConfig);
   const name = options.name ?? (dir.split(/[\\/]/).filter(Boolean).pop() ?? 'bundle');

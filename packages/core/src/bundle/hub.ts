@@ -100,7 +100,19 @@ export async function resolveHubBundle(id: string, options: HubBundleOptions = {
   const download = async (file: string, target: string): Promise<void> => {
     options.signal?.throwIfAborted();
     const url = `${base}${file}`;
-    const response = await fetcher(url);
+    let response: Awaited<ReturnType<typeof fetcher>>;
+    try {
+      response = await fetcher(url);
+    } catch (cause) {
+      if (options.signal?.aborted) throw cause;
+      const reason = (cause as { cause?: { code?: string } }).cause?.code ?? (cause as Error).message;
+      throw new DiffmacError('BUNDLE_NETWORK_FAILED', `Could not reach ${url} (${reason}): check the network, or place the bundle's files in ${root}/ and run without --allow-network`, {
+        argument: id,
+        expected: 'a reachable Hugging Face Hub',
+        received: String(reason),
+        cause,
+      });
+    }
     if (!response.ok || !response.body) {
       throw new DiffmacError('BUNDLE_DOWNLOAD_FAILED', `Downloading ${url} failed with HTTP ${response.status}`, {
         argument: file,

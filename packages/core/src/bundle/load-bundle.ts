@@ -146,6 +146,20 @@ export async function loadBundle(dirOrHubId: string, options: LoadBundleOptions 
     root = await resolveHubBundle(dirOrHubId, options);
     source = 'hub';
   }
-  const validated = await validateBundle(root, options);
+  let validated: ValidatedBundle;
+  try {
+    validated = await validateBundle(root, options);
+  } catch (error) {
+    // A damaged cached copy would fail the same way forever: say how to get a fresh one.
+    if (source === 'hub' && error instanceof DiffmacError && error.code !== 'ABORT_ERR') {
+      throw new DiffmacError(error.code, `${error.message}. The cached copy of ${dirOrHubId} in ${root} is damaged: delete that folder and run again with --allow-network (allowNetwork: true) to download it afresh`, {
+        ...(error.argument === undefined ? {} : { argument: error.argument }),
+        ...(error.expected === undefined ? {} : { expected: error.expected }),
+        ...(error.received === undefined ? {} : { received: error.received }),
+        cause: error,
+      });
+    }
+    throw error;
+  }
   return new ModelBundle(validated, source, options.session);
 }

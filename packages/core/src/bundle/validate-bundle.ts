@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { DiffmacError } from '../errors';
 import type { TensorSignature } from '../inference/types';
 import { readOnnxSignatureFile } from '../onnx/read-signature-file';
+import { checkBundleComplete } from './bundle-completeness';
 import { sha256File } from './digest';
 import { MANIFEST_FILE, parseBundleManifest, type BundleManifest, type BundleTensorSpec } from './manifest';
 import { resolveInsideBundle } from './paths';
@@ -161,8 +162,10 @@ function checkAgreement(manifest: BundleManifest, signatures: ValidatedBundle['s
 /**
  * Validate the bundle folder `root`: the manifest, that every path stays inside the folder,
  * that every file exists and matches its sha256, that every ONNX file parses and declares the
- * manifest's input/output names, dtypes and shapes, and that the components agree (latent
- * channels, text width). Typed errors name the file and the tensor.
+ * manifest's input/output names, dtypes and shapes, that the components agree (latent
+ * channels, text width), and that nothing the pipeline needs is missing (`BUNDLE_INCOMPLETE`:
+ * a latent UNet without its VAE, a text-conditioned one without text encoder and tokenizer) and the
+ * resolution fits the models (a multiple of the latent scale factor). Typed errors name the file and the tensor.
  *
  * @example
  * const checked = await validateBundle('models/tiny', { onProgress: (e) => console.log(e.type) });
@@ -237,6 +240,7 @@ export async function validateBundle(root: string, options: ValidateBundleOption
     signatures[name] = { inputs: sig.inputs, outputs: sig.outputs };
   }
   checkAgreement(manifest, signatures);
+  checkBundleComplete(manifest, signatures, root);
   const indexPath = join(root, 'model_index.json');
   const modelIndex = (await kindOf(indexPath)) === 'file' ? await readJson(indexPath, indexPath) : undefined;
   onProgress?.({ type: 'done', components: Object.keys(manifest.components).length, files: files.length });

@@ -1,4 +1,4 @@
-import { DiffmacError, type ColorImage } from '@diffmac/core';
+import { DiffmacError, invalidArgument, type ColorImage } from '@diffmac/core';
 import { assertImage } from '../image/validate';
 import type { IdentityEmbedder } from './arcface';
 
@@ -9,6 +9,9 @@ import type { IdentityEmbedder } from './arcface';
  * cosineSimilarity([1, 0], [0, 1]); // 0
  */
 export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  for (const [argument, v] of [['a', a], ['b', b]] as const) {
+    if (v === null || typeof v !== 'object' || typeof (v as ArrayLike<number>).length !== 'number') invalidArgument(argument, 'an embedding (array or typed array of numbers)', v, 'INVALID_EMBEDDING');
+  }
   if (a.length !== b.length || a.length === 0) {
     throw new DiffmacError('EMBEDDING_MISMATCH', `Expected two non-empty embeddings of equal length, received ${a.length} and ${b.length}`, {
       argument: 'b',

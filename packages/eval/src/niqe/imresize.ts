@@ -1,3 +1,4 @@
+import { invalidArgument } from '@diffmac/core';
 const fround = Math.fround;
 
 /** A single-channel float32 image, row-major. */
@@ -106,6 +107,12 @@ function fma32(a: number, b: number, acc: number): number {
  * const half = imresizeMatlab({ width: 480, height: 480, data }, 0.5); // 240x240
  */
 export function imresizeMatlab(src: Plane32, scale: number, antialiasing = true): Plane32 {
+  if (src === null || typeof src !== 'object' || !Number.isInteger(src.width) || !Number.isInteger(src.height) || src.width < 1 || src.height < 1 || !(src.data instanceof Float32Array) || src.data.length !== src.width * src.height) {
+    invalidArgument('src', 'a plane { width, height, data: Float32Array(width * height) }', src, 'INVALID_IMAGE');
+  }
+  if (typeof scale !== 'number' || !Number.isFinite(scale) || scale <= 0 || Math.ceil(src.width * scale) > 65536 || Math.ceil(src.height * scale) > 65536) {
+    invalidArgument('scale', 'a finite number > 0 (output at most 65536 pixels a side)', scale);
+  }
   const { width: inW, height: inH, data } = src;
   const outH = Math.ceil(inH * scale);
   const outW = Math.ceil(inW * scale);

@@ -70,7 +70,14 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
  * await denoise(denoiser, x, sigma, denoised, i);
  */
 export async function denoise(denoiser: Denoiser, x: Float32Array, sigma: number, out: Float32Array, step: number): Promise<void> {
-  await denoiser(x, sigma, out);
+  const returned: unknown = await denoiser(x, sigma, out);
+  if (returned !== undefined && returned !== out) {
+    throw new SchedulerError('DENOISER_RETURNED_VALUE', `The denoiser returned ${returned === null ? 'null' : typeof returned === 'object' ? (returned as object).constructor?.name ?? 'an object' : typeof returned} at step ${step} instead of writing the denoised sample into its third argument \`out\`: write into out and return nothing`, {
+      argument: 'denoiser',
+      expected: '(x, sigma, out) => void, writing into out',
+      received: 'a returned value',
+    });
+  }
   for (let i = 0; i < out.length; i++) {
     const v = out[i]!;
     if (v - v !== 0) {
