@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, symlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -61,5 +61,22 @@ describe('diffmac eval: exit codes keep the help text promise (items 1, 2, 10, 1
     expect((await cli([...args, '--force'], { cwd: root })).code).toBe(0);
     expect((await cli([...args, '--resume'], { cwd: root })).code).toBe(0);
     expect((await cli([...args, '--resume', '--force'], { cwd: root })).code).toBe(2);
+  });
+});
+
+describe('diffmac eval with several --pred writes a comparison page (item 7)', () => {
+  it('scores each method into its own folder and writes comparison.html', async () => {
+    const softer = path.join(root, 'softer');
+    await mkdir(softer);
+    for (const n of ['a', 'b', 'c']) await sharp(path.join(root, 'pred', `${n}.png`)).blur(1).png().toFile(path.join(softer, `${n}.png`));
+    const r = await cli(['eval', '--pred', 'pred', '--pred', 'softer', '--gt', 'gt', '-o', 'out-compare', '--workers', '0', '--json', '--quiet'], { cwd: root });
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.methods.map((m: { method: string }) => m.method)).toEqual(['pred', 'softer']);
+    expect(json.comparison).toBe(path.join(root, 'out-compare', 'comparison.html'));
+    const html = await readFile(json.comparison, 'utf8');
+    expect(html).toContain('<table class="metrics">');
+    expect((await readFile(path.join(root, 'out-compare', 'softer', 'summary.json'), 'utf8')).length).toBeGreaterThan(10);
+    expect((await cli(['eval', '--pred', 'pred', '--pred', 'x/pred', '--gt', 'gt', '--quiet'], { cwd: root })).code).toBe(2);
   });
 });

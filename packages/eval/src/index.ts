@@ -90,5 +90,8 @@ export { thumbnailDataUri } from './runner/thumbnail';
 export { packageVersions } from './runner/versions';
 export { htmlReport, type HtmlReportInput, type ReportGridEntry } from './report/html-report';
 export { histogramSvg, escapeXml } from './report/histogram-svg';
+export { overlayHistogramSvg, SERIES_COLOURS } from './report/overlay-histogram-svg';
+export { comparisonReport, type ComparedMethod, type ComparisonGridEntry, type ComparisonReportInput } from './report/comparison-report';
+export { writeComparisonReport, type ComparisonRun } from './runner/write-comparison';
 export { formatScore, markdownTable, perImageCsv, summaryCsv } from './report/tables';
 export { metricColumns, type MetricColumn } from './report/metric-columns';

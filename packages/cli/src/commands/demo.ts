@@ -3,7 +3,7 @@ import { DiffmacError } from '@diffmac/core';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { degradeFolder, evaluateFolders, markdownTable, type MetricStats } from '@diffmac/eval';
+import { degradeFolder, evaluateFolders, markdownTable, writeComparisonReport, type ComparisonRun, type MetricStats } from '@diffmac/eval';
 import { ExitCode, type Command } from '../command';
 import { baselines, type Baseline } from '../demo/baselines';
 import { metricModelOptions, metricModelUsage, readMetricModels } from '../metric-models';
@@ -21,7 +21,7 @@ const usage = `Usage: diffmac demo [-o <dir>] [--seed 0] [--model <bundle>] [--j
 The newcomer's main job, offline: take the bundled mini-set of HQ faces (public-domain NASA
 portrait, aligned to 512²), degrade it with the gfpgan preset, restore it with the built-in
 baselines (${baselines.map((b) => b.name).join(', ')}), score every method with ${METRICS.join(', ')}
-(identity from the embedded face embedder), and write one table and an HTML report per method.
+(identity from the embedded face embedder), and write one table, an HTML report per method and comparison.html with every method side by side.
 A restorer you configure joins the table (--model), and LPIPS / NIQE / FID join when you point at
 their weights or parameters.
 
@@ -102,6 +102,7 @@ export const demoCommand: Command = {
     }
 
     const rows: { method: string; summary: Record<string, MetricStats>; report: string; failed: number }[] = [];
+    const runs: ComparisonRun[] = [];
     for (const baseline of methods) {
       signal.throwIfAborted();
       const restored = path.join(out, 'restored', baseline.name);
@@ -128,16 +129,18 @@ export const demoCommand: Command = {
       });
       bar.finish(`${result.rows.length - result.failed} scored`);
       rows.push({ method: baseline.name, summary: result.summary, report: result.files.html, failed: result.failed });
+      runs.push({ method: baseline.name, pred: restored, summary: result.summary, rows: result.rows, report: result.files.html, ...('kind' in baseline && typeof baseline.kind === 'string' ? { kind: baseline.kind } : {}) });
     }
 
     const table = markdownTable(rows.map((r) => ({ method: r.method, summary: r.summary })), 'basicsr');
     const tableFile = path.join(out, 'table.md');
     await writeFile(tableFile, table);
     const failed = rows.reduce((a, r) => a + r.failed, 0);
+    const comparison = await writeComparisonReport(path.join(out, 'comparison.html'), runs, { protocol: 'basicsr', title: `diffmac demo: ${runs.length} methods on the mini-set`, gtDir: hq, lqDir: lq });
     if (values.json) {
-      io.stdout.write(`${JSON.stringify({ ok: failed === 0, seed, preset: 'gfpgan', hq, lq, table: tableFile, methods: rows }, null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify({ ok: failed === 0, seed, preset: 'gfpgan', hq, lq, table: tableFile, comparison, methods: rows }, null, 2)}\n`);
     } else {
-      io.stdout.write(`\n${table}\nIdentity (IDS) is the cosine of face-align's embedded 128-D face embeddings.\n\nHTML reports:\n${rows.map((r) => `  ${r.method}: ${r.report}`).join('\n')}\n`);
+      io.stdout.write(`\n${table}\nIdentity (IDS) is the cosine of face-align's embedded 128-D face embeddings.\n\nComparison of all methods: ${comparison}\nHTML reports:\n${rows.map((r) => `  ${r.method}: ${r.report}`).join('\n')}\n`);
     }
     return failed === 0 ? ExitCode.ok : ExitCode.failure;
   },
