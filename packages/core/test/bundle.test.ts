@@ -245,6 +245,12 @@ describe('bad bundles', () => {
     expect((await failure(nothing)).code).toBe('BUNDLE_INCOMPLETE');
   });
 
+  it('a model file given where a bundle folder goes says so (item 18)', async () => {
+    const e = await failure(join(tiny, 'unet', 'model.onnx'));
+    expect(e.code).toBe('BUNDLE_NOT_A_FOLDER');
+    expect(e.message).toContain('is a file, not a bundle folder');
+  });
+
   it('a network failure is a typed error, not a raw fetch TypeError (item 16)', async () => {
     const fetch = async () => {
       throw new TypeError('fetch failed', { cause: Object.assign(new Error('getaddrinfo ENOTFOUND huggingface.co'), { code: 'ENOTFOUND' }) });

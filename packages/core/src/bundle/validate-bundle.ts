@@ -173,7 +173,15 @@ function checkAgreement(manifest: BundleManifest, signatures: ValidatedBundle['s
 export async function validateBundle(root: string, options: ValidateBundleOptions = {}): Promise<ValidatedBundle> {
   const { signal, onProgress } = options;
   signal?.throwIfAborted();
-  if ((await kindOf(root)) !== 'dir') {
+  const rootKind = await kindOf(root);
+  if (rootKind === 'file') {
+    throw new DiffmacError('BUNDLE_NOT_A_FOLDER', `${root} is a file, not a bundle folder: put it in a folder and run \`diffmac bundle init <that folder>\` to write its diffmac.json (${bundleLayoutHint})`, {
+      argument: root,
+      expected: 'a bundle folder',
+      received: 'a file',
+    });
+  }
+  if (rootKind !== 'dir') {
     throw new DiffmacError('BUNDLE_MISSING_FILE', `The bundle folder ${root} does not exist (${bundleLayoutHint})`, {
       argument: root,
       expected: 'a bundle folder',
