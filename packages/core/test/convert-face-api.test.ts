@@ -38,8 +38,9 @@ describe('weights manifest decoding', () => {
     expect(() => decodeWeights(manifest, [new Uint8Array(8)])).toThrow(DiffmacError);
     expect(() => decodeWeights(manifest, [new Uint8Array(20)])).toThrow(/describes 16 bytes/);
     expect(() => decodeWeights({}, [])).toThrow(/JSON array/);
-    const f16 = [{ weights: [{ name: 'h', shape: [1], dtype: 'float32', quantization: { dtype: 'float16' } }] }];
-    expect(() => decodeWeights(f16, [new Uint8Array(2)])).toThrow(/float16/);
+    expect(() => decodeWeights(manifest, [new Uint8Array(8)])).toThrow(expect.objectContaining({ code: 'FACE_API_MANIFEST', argument: 'shards' }));
+    const int4 = [{ weights: [{ name: 'h', shape: [1], dtype: 'float32', quantization: { dtype: 'int4' } }] }];
+    expect(() => decodeWeights(int4, [new Uint8Array(2)])).toThrow(/int4/);
   });
 });
 
@@ -88,8 +89,8 @@ describe('graph layers run through createSession with TensorFlow semantics', () 
       const cout = 3;
       const k = 3;
       const x = Float32Array.from({ length: size * size * cin }, (_, i) => ((i * 7) % 11) - 5);
-      const f: WeightTensor = { name: 'f', shape: [k, k, cin, cout], values: Float32Array.from({ length: k * k * cin * cout }, (_, i) => ((i * 5) % 7) / 7 - 0.4) };
-      const d: WeightTensor = { name: 'd', shape: [k, k, cin, 1], values: Float32Array.from({ length: k * k * cin }, (_, i) => ((i * 3) % 5) / 5 - 0.3) };
+      const f: WeightTensor = { name: 'f', dtype: 'float32', shape: [k, k, cin, cout], values: Float32Array.from({ length: k * k * cin * cout }, (_, i) => ((i * 5) % 7) / 7 - 0.4) };
+      const d: WeightTensor = { name: 'd', dtype: 'float32', shape: [k, k, cin, 1], values: Float32Array.from({ length: k * k * cin }, (_, i) => ((i * 3) % 5) / 5 - 0.3) };
       const g = { builder: faceApiBuilder('t'), keepUint8: false };
       const input = g.builder.input('x', 'float32', ['batch', size, size, cin]);
       const nchw = { name: g.builder.op('Transpose', [input], { perm: [0, 3, 1, 2] }), c: cin, h: size, w: size };
