@@ -98,7 +98,15 @@ export type { LoadTensorOptions } from './checkpoint/load-tensor';
 export { openCheckpoint, readCheckpoint, type OpenCheckpointOptions } from './checkpoint/open-checkpoint';
 export { STATE_DICT_KEYS, findStateDict } from './checkpoint/find-state-dict';
 export { assertRasterImage } from './image/assert-image';
-export { DEFAULT_PIXEL_LIMIT, readImage, type DecodedImage, type ReadImageOptions } from './image/read-image';
+export {
+  DEFAULT_PIXEL_LIMIT,
+  readImage,
+  type DecodedImage,
+  type ReadImageChannels,
+  type ReadImageOptions,
+  type ReadImagePixels,
+  type ReadImageResult,
+} from './image/read-image';
 export { encodeImage, formatFromPath, writeImage, type EncodeImageOptions, type ImageFormat } from './image/write-image';
 export { writeFileAtomic, writeFailureReason, type WriteFileAtomicOptions } from './io/write-file-atomic';
 export { encodeLatents, type EncodeLatentsOptions } from './vae/encode-latents';

@@ -3,8 +3,19 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_PIXEL_LIMIT, DiffmacError, encodeImage, float32ToUint8, formatFromPath, readImage, writeImage, type RasterImage } from '@diffmac/core';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import {
+  DEFAULT_PIXEL_LIMIT,
+  DiffmacError,
+  encodeImage,
+  float32ToUint8,
+  formatFromPath,
+  readImage,
+  writeImage,
+  type ColorImage,
+  type RasterImage,
+  type ReadImageOptions,
+} from '@diffmac/core';
 
 let dir = '';
 beforeAll(async () => {
@@ -367,5 +378,34 @@ describe('writeImage', () => {
     expect(small.length).toBeLessThan(fast.length);
     expect(Array.from((await readImage(fast)).data)).toEqual(Array.from((await readImage(small)).data));
     expect((await readdir(dir)).some((f) => f.endsWith('.tmp'))).toBe(false);
+  });
+});
+
+describe('readImage return type', () => {
+  it('narrows the pixel array and channel count from the options', async () => {
+    const file = path.join(dir, 'narrow.png');
+    await writeImage(file, pattern(5, 4, 4));
+    const rgb8 = await readImage(file, { channels: 'rgb', depth: 8 });
+    expectTypeOf(rgb8.data).toEqualTypeOf<Uint8Array>();
+    expectTypeOf(rgb8.channels).toEqualTypeOf<3>();
+    const colour: ColorImage<Uint8Array> = rgb8; // no cast needed
+    expect(colour.channels).toBe(3);
+    expect(rgb8.data).toBeInstanceOf(Uint8Array);
+    const deep = await readImage(file, { depth: 16 });
+    expectTypeOf(deep.data).toEqualTypeOf<Uint16Array>();
+    expectTypeOf(deep.channels).toEqualTypeOf<3 | 4>();
+    expect(deep.data).toBeInstanceOf(Uint16Array);
+    expect(deep.channels).toBe(4);
+    const rgba = await readImage(file, { channels: 'rgba' });
+    expectTypeOf(rgba.channels).toEqualTypeOf<4>();
+    expectTypeOf(rgba.data).toEqualTypeOf<Uint8Array>();
+    const kept = await readImage(file, { channels: 'keep' });
+    expectTypeOf(kept.channels).toEqualTypeOf<1 | 2 | 3 | 4>();
+    const plain = await readImage(file);
+    expectTypeOf(plain.data).toEqualTypeOf<Uint8Array>();
+    const loose: ReadImageOptions = { depth: 16 };
+    const either = await readImage(file, loose);
+    expectTypeOf(either.data).toEqualTypeOf<Uint8Array | Uint16Array>();
+    expect(either.data).toBeInstanceOf(Uint16Array);
   });
 });

@@ -40,4 +40,16 @@ export { toUint8 } from './image/to-uint8';
 export { fiveFrom98 } from './geometry/five-from-98';
 export { alignFace, FACEXLIB_BORDER_RGB, type AlignFaceOptions, type AlignedFace } from './align/align-face';
 export { selectFaces, type FaceFilter } from './helper/select-faces';
-export { restoreFaces, type BackgroundUpsampler, type RestoreContext, type RestoredFace, type RestoreFacesEvent, type RestoreFacesOptions, type RestoreFacesResult, type RestoreFunction } from './helper/restore-faces';
+export {
+  restoreFaces,
+  type BackgroundUpsampler,
+  type RestoreBatchContext,
+  type RestoreBatchFunction,
+  type RestoreContext,
+  type RestoredFace,
+  type RestoreFacesEvent,
+  type RestoreFacesOptions,
+  type RestoreFacesResult,
+  type RestoreFacesTimings,
+  type RestoreFunction,
+} from './helper/restore-faces';

@@ -57,6 +57,47 @@ describe('restoreFaces', () => {
     expect(image!.data[(199 * 300 + 299) * 3]).toBe(60);
   });
 
+  it('restoreBatch gets the faces a batch at a time with their indices, and pastes the same photo as restore', async () => {
+    const photo = grey(300, 200);
+    const found = [face([10, 10, 110, 110], lm(0, 0, 0.2)), face([150, 20, 260, 140], lm(150, 10, 0.22)), face([120, 100, 200, 190], lm(120, 100, 0.15))];
+    const brighten = (f: ColorImage, k: number): ColorImage => ({ ...f, data: Uint8Array.from(f.data as Uint8Array, (v, i) => Math.min(255, v + 40 + k + (i % 7))) });
+    const single = await restoreFaces(photo, { faces: found, size: 96, upscale: 1.5, restore: (f, ctx) => brighten(f, ctx.index) });
+    const calls: number[][] = [];
+    const events: RestoreFacesEvent[] = [];
+    const batched = await restoreFaces(photo, {
+      faces: found,
+      size: 96,
+      upscale: 1.5,
+      batch: 2,
+      restoreBatch: async (faces, ctx) => {
+        calls.push(ctx.indices);
+        expect(ctx.count).toBe(3);
+        expect(ctx.detections).toEqual(ctx.indices.map((i) => found[i]));
+        expect(ctx.matrices).toHaveLength(faces.length);
+        return faces.map((f, k) => brighten(f, ctx.indices[k]!));
+      },
+      onProgress: (e) => events.push(e),
+    });
+    expect(calls).toEqual([[0, 1], [2]]);
+    expect(events.map((e) => e.type)).toEqual(['detected', 'face-aligned', 'face-aligned', 'face-restored', 'face-restored', 'face-aligned', 'face-restored', 'background', 'pasted']);
+    expect(Buffer.from(batched.image!.data).equals(Buffer.from(single.image!.data))).toBe(true);
+    expect(batched.faces.map((f) => f.matrix)).toEqual(single.faces.map((f) => f.matrix));
+    for (const k of ['detect', 'align', 'restore', 'paste'] as const) expect(batched.timings[k]).toBeGreaterThanOrEqual(0);
+  });
+
+  it('restoreBatch: typed errors for a wrong count, both restorers, a bad batch size', async () => {
+    const photo = grey(100, 80);
+    const faces = [face([10, 10, 60, 60], lm(10, 10, 0.1)), face([10, 10, 60, 60], lm(10, 10, 0.1))];
+    const short = await restoreFaces(photo, { faces, size: 64, restoreBatch: (fs) => fs.slice(1) }).catch((e) => e);
+    expect(short).toMatchObject({ code: 'RESTORED_COUNT_MISMATCH', argument: 'options.restoreBatch', expected: '2 faces', received: '1 faces' });
+    const resized = await restoreFaces(photo, { faces, size: 64, restoreBatch: (fs) => fs.map(() => grey(3, 3)) }).catch((e) => e);
+    expect(resized).toMatchObject({ code: 'RESTORED_SIZE_MISMATCH', argument: 'options.restoreBatch' });
+    const both = await restoreFaces(photo, { faces, restore: (f) => f, restoreBatch: (fs) => fs }).catch((e) => e);
+    expect(both).toMatchObject({ code: 'CONFLICTING_OPTIONS' });
+    const zero = await restoreFaces(photo, { faces, restoreBatch: (fs) => fs, batch: 0 }).catch((e) => e);
+    expect(zero).toMatchObject({ code: 'INVALID_ARGUMENT', argument: 'options.batch' });
+  });
+
   it('filters by eye distance, largest face and centre face as facexlib', () => {
     const small = face([0, 0, 10, 10], lm(0, 0, 0.01));
     const big = face([0, 0, 150, 150], lm(0, 0, 0.3));

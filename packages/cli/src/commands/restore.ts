@@ -14,7 +14,6 @@ import {
   tensorToImage,
   writeFileAtomic,
   writeImage,
-  type ColorImage,
   type ModelBundle,
   type Pipeline,
   type PipelineEvent,
@@ -211,7 +210,7 @@ export const restoreCommand: Command = {
         signal.throwIfAborted();
         try {
           const started = performance.now();
-          const decoded = (await readImage(file, { channels: 'rgb', depth: 8 })) as unknown as ColorImage<Uint8Array>;
+          const decoded = await readImage(file, { channels: 'rgb', depth: 8 });
           const outFile = path.join(outDir, `${name}.png`);
           checkOutputSize(file, decoded, upscale, values.aligned);
           const readMs = performance.now() - started;

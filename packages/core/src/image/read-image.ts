@@ -44,6 +44,32 @@ export interface DecodedImage<D extends Uint8Array | Uint16Array = Uint8Array | 
   readonly hasIccProfile: boolean;
 }
 
+/** The value options `O` give to `key` (`undefined` when `O` does not name it). */
+type OptionOf<O, K extends keyof ReadImageOptions> = K extends keyof O ? O[K] : undefined;
+
+/** The pixel array {@link readImage} returns for options `O`: Uint16Array for `depth: 16`, else Uint8Array. */
+export type ReadImagePixels<O extends ReadImageOptions> = [OptionOf<O, 'depth'>] extends [16]
+  ? Uint16Array
+  : [OptionOf<O, 'depth'>] extends [8 | undefined]
+    ? Uint8Array
+    : Uint8Array | Uint16Array;
+
+/** The channel counts {@link readImage} can return for options `O` (3 for `rgb`, 4 for `rgba`, 3 or 4 for `auto`). */
+export type ReadImageChannels<O extends ReadImageOptions> = [OptionOf<O, 'channels'>] extends ['rgb']
+  ? 3
+  : [OptionOf<O, 'channels'>] extends ['rgba']
+    ? 4
+    : [OptionOf<O, 'channels'>] extends ['auto' | undefined]
+      ? 3 | 4
+      : 1 | 2 | 3 | 4;
+
+/**
+ * What {@link readImage} resolves to for options `O`: a {@link DecodedImage} whose pixel array and
+ * channel count follow from `depth` and `channels`, so `readImage(f, { channels: 'rgb', depth: 8 })`
+ * is a `ColorImage<Uint8Array>` without a cast.
+ */
+export type ReadImageResult<O extends ReadImageOptions = ReadImageOptions> = DecodedImage<ReadImagePixels<O>> & { readonly channels: ReadImageChannels<O> };
+
 function describeSource(source: string | Uint8Array): string {
   return typeof source === 'string' ? source : `buffer of ${source.length} bytes`;
 }
@@ -78,8 +104,13 @@ function decodeFailed(source: string | Uint8Array, cause: unknown): never {
  * const img = await readImage('face.jpg');                    // Uint8Array RGB(A)
  * const hdr = await readImage('scan.png', { depth: 16 });     // Uint16Array
  * const grey = await readImage('mask.png', { channels: 'keep' });
+ * const face: ColorImage<Uint8Array> = await readImage('face.png', { channels: 'rgb', depth: 8 }); // narrowed, no cast
  */
-export async function readImage(source: string | Uint8Array, options: ReadImageOptions = {}): Promise<DecodedImage> {
+export async function readImage<const O extends ReadImageOptions = {}>(source: string | Uint8Array, options?: O): Promise<ReadImageResult<O>> {
+  return (await decodeImage(source, options ?? {})) as ReadImageResult<O>;
+}
+
+async function decodeImage(source: string | Uint8Array, options: ReadImageOptions): Promise<DecodedImage> {
   if (typeof source !== 'string' && !(source instanceof Uint8Array)) {
     throw new DiffmacError('INVALID_ARGUMENT', `Expected a file path or a Uint8Array for source, received ${describeValue(source)}`, {
       argument: 'source',
