@@ -1,11 +1,18 @@
 /**
- * A portable seeded random number generator: the same stream on every machine, OS and Node
- * version, because it uses only 32-bit integer arithmetic (`Math.imul`, shifts) and IEEE doubles.
+ * Seeded random number generators.
  *
- * Generator: xoshiro128** seeded through splitmix32; normals by the Box–Muller transform in
- * float64, both values of each pair used. Labelled forks give independent, reproducible streams
- * (`rng.fork('stage2')`) without advancing the parent.
+ * The default is portable: the same stream on every machine, OS and Node version, because it uses
+ * only 32-bit integer arithmetic (`Math.imul`, shifts) and IEEE doubles. Generator: xoshiro128**
+ * seeded through splitmix32; normals by the Box–Muller transform in float64, both values of each
+ * pair used. Labelled forks give independent, reproducible streams (`rng.fork('stage2')`) without
+ * advancing the parent.
+ *
+ * `{ kind: 'torch' }` gives PyTorch's CPU generator instead (mt19937 and torch's own normal
+ * kernel), so a seed gives the same numbers as `torch.randn(..., generator=torch.manual_seed(seed))`.
  */
+import { SchedulerError } from './errors';
+import { fillNormals } from './random/normal-fill';
+import { TorchGenerator } from './random/torch-generator';
 
 /** The only noise source a sampler sees: fill `out` with standard normal values. */
 export interface NoiseSource {
@@ -58,10 +65,11 @@ function normalizeSeed(seed: number | string): number {
 
 class Xoshiro128 implements Rng {
   readonly seed: number;
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+  /** The generator's four state words (read and advanced in place by `fillNormals`). */
+  a: number;
+  b: number;
+  c: number;
+  d: number;
   private spare = Number.NaN;
 
   constructor(seed: number) {
@@ -111,7 +119,14 @@ class Xoshiro128 implements Rng {
   }
 
   normal(out: Float32Array | Float64Array): void {
-    for (let i = 0; i < out.length; i++) out[i] = this.normalScalar();
+    // Batched, and the same values as calling normalScalar() for each place.
+    let from = 0;
+    if (out.length > 0 && !Number.isNaN(this.spare)) {
+      out[0] = this.spare;
+      this.spare = Number.NaN;
+      from = 1;
+    }
+    if (from < out.length) this.spare = fillNormals(this, out, from);
   }
 
   fork(label: string): Rng {
@@ -119,8 +134,51 @@ class Xoshiro128 implements Rng {
   }
 }
 
+/** PyTorch's CPU generator behind the `Rng` interface. */
+class TorchRng implements Rng {
+  readonly seed: number;
+  private readonly generator: TorchGenerator;
+
+  constructor(seed: number) {
+    this.seed = seed;
+    this.generator = new TorchGenerator(seed);
+  }
+
+  nextUint32(): number {
+    return this.generator.random();
+  }
+
+  uniform(): number {
+    return this.generator.uniformDouble();
+  }
+
+  normalScalar(): number {
+    return this.generator.normalDouble();
+  }
+
+  normal(out: Float32Array | Float64Array): void {
+    this.generator.randn(out);
+  }
+
+  fork(label: string): Rng {
+    // torch has no forks: a labelled child is a new torch generator seeded from the label.
+    return new TorchRng(hashString(label, (this.seed % 4294967296) ^ 0x811c9dc5));
+  }
+}
+
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
+}
+
+/** Which generator `createRng` builds. */
+export interface RngOptions {
+  /**
+   * `'portable'` (default): xoshiro128**, the same stream everywhere. `'torch'`: PyTorch's CPU
+   * generator, for noise equal to a diffusers run's (`torch.manual_seed(seed)`); its float32
+   * normals match torch's AVX2 kernel bit for bit (what torch uses on x86-64 CPUs with AVX2),
+   * float64 ones to a few ulp (libm's log/sin/cos against V8's).
+   */
+  kind?: 'portable' | 'torch';
 }
 
 /**
@@ -131,7 +189,22 @@ function rotl(x: number, k: number): number {
  * const noise = new Float32Array(4 * 64 * 64);
  * rng.normal(noise);                      // same values on every machine
  * const stage2 = rng.fork('stage2');      // independent, reproducible stream
+ *
+ * const torchLike = createRng(42, { kind: 'torch' });
+ * torchLike.normal(noise);                // = torch.randn(1, 4, 64, 64, generator=torch.manual_seed(42))
  */
-export function createRng(seed: number | string = 0): Rng {
-  return new Xoshiro128(normalizeSeed(seed));
+export function createRng(seed: number | string = 0, options: RngOptions = {}): Rng {
+  const kind = options.kind ?? 'portable';
+  if (kind === 'portable') return new Xoshiro128(normalizeSeed(seed));
+  if (kind !== 'torch') {
+    throw new SchedulerError('INVALID_ARGUMENT', `Expected 'portable' or 'torch' for options.kind, received ${JSON.stringify(kind)}`, { argument: 'options.kind', expected: "'portable' or 'torch'", received: JSON.stringify(kind) });
+  }
+  if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) {
+    throw new SchedulerError('INVALID_ARGUMENT', `Expected a non-negative integer seed for a torch generator (as torch.manual_seed takes), received ${JSON.stringify(seed)}`, {
+      argument: 'seed',
+      expected: 'an integer from 0 to 2^53 - 1',
+      received: JSON.stringify(seed),
+    });
+  }
+  return new TorchRng(seed);
 }
