@@ -242,6 +242,11 @@ describe('readImage', () => {
     expect(unsupported.message).toContain(bmpFile);
     expect((await rejection(readImage(new Uint8Array([1, 2, 3])))).message).toContain('buffer of 3 bytes');
     expect((await rejection(readImage(path.join(dir, 'missing.png')))).code).toBe('IMAGE_NOT_FOUND');
+    // A folder is not "an unsupported image format": it says what it is and what to give instead.
+    const folder = await rejection(readImage(dir));
+    expect(folder.code).toBe('NOT_A_FILE');
+    expect(folder.received).toBe('a folder');
+    expect(folder.message).toContain(path.join(dir, '*.png'));
     expect((await rejection(readImage(junk, { depth: 12 as 8 }))).argument).toBe('depth');
     expect((await rejection(readImage(junk, { channels: 'bgr' as 'rgb' }))).argument).toBe('channels');
   });

@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import path from 'node:path';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import { DiffmacError, describeValue } from '../errors';
 import type { RasterImage } from './types';
@@ -81,6 +83,14 @@ function decodeFailed(source: string | Uint8Array, cause: unknown): never {
   if (typeof source === 'string' && err?.code === 'ENOENT') {
     throw new DiffmacError('IMAGE_NOT_FOUND', `Image file not found: ${name}`, { argument: 'source', expected: 'an existing image file', received: name, cause });
   }
+  if (typeof source === 'string' && isFolder(source)) {
+    throw new DiffmacError('NOT_A_FILE', `${name} is a folder, not an image file; give one of its images (for example ${path.join(source, '*.png')})`, {
+      argument: 'source',
+      expected: 'an image file',
+      received: 'a folder',
+      cause,
+    });
+  }
   if (typeof source === 'string' && /missing|does not exist|no such file/i.test(reason ?? '')) {
     throw new DiffmacError('IMAGE_NOT_FOUND', `Image file not found: ${name}`, { argument: 'source', expected: 'an existing image file', received: name, cause });
   }
@@ -92,12 +102,20 @@ function decodeFailed(source: string | Uint8Array, cause: unknown): never {
   });
 }
 
+function isFolder(file: string): boolean {
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Read an image file (or encoded bytes) into a {@link DecodedImage} through sharp: EXIF
  * orientation applied, alpha kept, 16-bit and grey handled per the options, an embedded ICC
  * profile ignored unless `icc: 'convert'` (OpenCV/PIL parity). Refuses images whose
  * header claims more than `pixelLimit` pixels before decoding them (`IMAGE_TOO_LARGE`); missing
- * files give `IMAGE_NOT_FOUND`; corrupt, truncated or unsupported files give
+ * files give `IMAGE_NOT_FOUND`, a folder `NOT_A_FILE`; corrupt, truncated or unsupported files give
  * `IMAGE_DECODE_FAILED` naming the file.
  *
  * @example
