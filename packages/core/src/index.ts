@@ -134,3 +134,9 @@ export {
 } from './convert/tfjs-weights/decode-weights';
 export { readTfjsModelFiles, type TfjsModelFiles } from './convert/tfjs-weights/read-model-files';
 export { convertTfjsGraph, TFJS_GRAPH_OPS, type ConvertTfjsGraphOptions, type ConvertedTfjsGraph } from './convert/tfjs-graph/convert-tfjs-graph';
+export { convertTfjsLayers, TFJS_LAYERS, type ConvertTfjsLayersOptions, type ConvertedTfjsLayers } from './convert/tfjs-layers/convert-tfjs-layers';
+
+// Learned upsampling: the shipped ESRGAN-medium models, tiled inference for any image size
+export { ESRGAN_MEDIUM_SHA256, esrganModelDir, esrganOnnx, type EsrganScale } from './upscale/esrgan-models';
+export { createEsrganUpsampler, type EsrganUpsampler, type EsrganUpsamplerOptions } from './upscale/esrgan-upsampler';
+export { tileStarts, upsampleTiled, type TileProgress, type TileRunner, type UpsampleTiledOptions } from './upscale/upsample-tiled';
