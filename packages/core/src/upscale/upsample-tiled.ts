@@ -34,7 +34,12 @@ function positiveInt(name: string, value: number, min: number): void {
   }
 }
 
-/** Tile origins along one axis of `length`: step `tile − overlap`, the last tile flush with the end. */
+/**
+ * Tile origins along one axis of `length`: step `tile − overlap`, the last tile flush with the end.
+ *
+ * @example
+ * tileStarts(300, 128, 16); // [0, 112, 172]
+ */
 export function tileStarts(length: number, tile: number, overlap: number): number[] {
   if (length <= tile) return [0];
   const starts: number[] = [];
