@@ -6,6 +6,7 @@ import { degradeCommand } from './degrade';
 import { restoreCommand } from './restore';
 import { evalCommand } from './eval';
 import { selfcheckCommand } from './selfcheck';
+import { upscaleCommand } from './upscale';
 
 /** Every `diffmac` subcommand, in the order `--help` lists them. */
-export const commands: readonly Command[] = [alignCommand, bundleCommand, degradeCommand, demoCommand, evalCommand, restoreCommand, selfcheckCommand];
+export const commands: readonly Command[] = [alignCommand, bundleCommand, degradeCommand, demoCommand, evalCommand, restoreCommand, selfcheckCommand, upscaleCommand];

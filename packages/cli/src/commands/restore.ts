@@ -23,6 +23,7 @@ import {
 import { createDefaultDetector, type FaceDetector } from '@diffmac/face-align';
 import { ExitCode, type CliIo, type Command } from '../command';
 import { createProgressBar } from '../progress';
+import { backgroundUpsamplers, loadBackgroundUpsampler, type LoadedBackgroundUpsampler } from '../restore/background-upsampler';
 import { noModelMessage } from '../restore/no-model';
 import { restorePhoto, type PhotoFaceRecord } from '../restore/restore-photo';
 import { accepts, numberOption } from '../number-option';
@@ -58,6 +59,10 @@ Options:
   --colour-fix <kind>      ${colourFixes.join(' | ')} (default: per preset)
   --aligned                inputs are aligned faces: skip detection and paste-back
   --upscale <s>            output scale of the photo (or aligned face), default 1
+  --bg-upsampler <name>    ${backgroundUpsamplers.join(' | ')}: upsample the photo's background with the embedded
+                           learned model (ESRGAN-medium ×2/×3/×4) before the faces are pasted back,
+                           as GFPGAN does with Real-ESRGAN (default: Lanczos resize); needs --upscale > 1
+  --no-faces               no face model: upsample whole photos with --bg-upsampler only (--upscale 2, 3 or 4)
   --min-score <s>          detector score threshold (default 0.5)
   --batch <n>              faces per pipeline run (default 4)
   --allow-network          download a Hub bundle that is not cached
@@ -74,6 +79,8 @@ interface ImageSummary {
   input: string;
   output: string;
   mode: 'photo' | 'aligned';
+  /** The background upsampler, when one ran. */
+  backgroundUpsampler?: string;
   width: number;
   height: number;
   preset: string;
@@ -128,6 +135,8 @@ export const restoreCommand: Command = {
         'colour-fix': { type: 'string' },
         aligned: { type: 'boolean', default: false },
         upscale: { type: 'string' },
+        'bg-upsampler': { type: 'string' },
+        'no-faces': { type: 'boolean', default: false },
         'min-score': { type: 'string' },
         batch: { type: 'string' },
         'allow-network': { type: 'boolean', default: false },
@@ -159,6 +168,15 @@ export const restoreCommand: Command = {
     const minScore = numberOption('--min-score', values['min-score'], { check: (v) => v >= 0 && v < 1, expected: 'a number in [0, 1)' }) ?? 0.5;
     const batch = numberOption('--batch', values.batch, accepts.integerIn(1, 64)) ?? 4;
 
+    const bgUpsampler = values['bg-upsampler'];
+    if (bgUpsampler !== undefined && !(backgroundUpsamplers as readonly string[]).includes(bgUpsampler)) {
+      throw new UsageError(`--bg-upsampler must be one of ${backgroundUpsamplers.join(', ')}, received ${JSON.stringify(bgUpsampler)}`);
+    }
+    if (bgUpsampler !== undefined && upscale <= 1) throw new UsageError('--bg-upsampler needs --upscale above 1 (the background is only upsampled when the photo is)');
+    if (bgUpsampler !== undefined && values.aligned) throw new UsageError('--bg-upsampler applies to whole photos, not to --aligned faces');
+    if (values['no-faces'] && bgUpsampler === undefined) throw new UsageError('--no-faces needs --bg-upsampler esrgan (it only upsamples the whole photo)');
+    if (values['no-faces'] && ![2, 3, 4].includes(upscale)) throw new UsageError(`--no-faces upsamples by the model's own factor: --upscale must be 2, 3 or 4, received ${upscale}`);
+
     const outDir = path.resolve(io.cwd, values.out);
     const plan = await planOutputs(positionals, io.cwd);
     await assertOutputFolder(outDir);
@@ -167,6 +185,8 @@ export const restoreCommand: Command = {
       plan.map((p) => p.input),
       { force: values.force },
     );
+
+    if (values['no-faces']) return upsampleOnly(plan, outDir, upscale, values.force, Boolean(values.json), values.quiet || Boolean(values.json), io, signal);
 
     const model = values.model ?? io.env.DIFFMAC_MODEL;
     if (model === undefined || model === '') {
@@ -202,10 +222,12 @@ export const restoreCommand: Command = {
     const resolution = bundle.manifest.resolution;
     let pipeline: Pipeline | undefined;
     let detector: FaceDetector | undefined;
+    let background: LoadedBackgroundUpsampler | undefined;
     const summaries: ImageSummary[] = [];
     const failures: { input: string; code: string; message: string }[] = [];
     try {
       pipeline = await createPresetPipeline(bundle, presetOptions);
+      if (bgUpsampler === 'esrgan') background = await loadBackgroundUpsampler(upscale, { signal });
       for (const [n, { input: file, stem: name }] of plan.entries()) {
         signal.throwIfAborted();
         try {
@@ -246,11 +268,23 @@ export const restoreCommand: Command = {
             };
           } else {
             detector ??= await createDefaultDetector({ minScore });
-            const photo = await restorePhoto(decoded, { pipeline, detector, size: resolution, upscale, seed, minScore, batch, signal, onProgress: progress });
+            const photo = await restorePhoto(decoded, {
+              pipeline,
+              detector,
+              size: resolution,
+              upscale,
+              seed,
+              minScore,
+              batch,
+              signal,
+              onProgress: progress,
+              ...(background ? { upsampler: background.upsample } : {}),
+            });
             await writeImage(outFile, photo.image, { overwrite: values.force });
             summary = {
               ...base,
               mode: 'photo',
+              ...(background ? { backgroundUpsampler: `esrgan-medium-x${background.scale}` } : {}),
               faces: photo.faces,
               seeds: photo.faces.map((f) => f.seed),
               timings: {
@@ -276,6 +310,7 @@ export const restoreCommand: Command = {
     } finally {
       await pipeline?.dispose().catch(() => undefined);
       await detector?.dispose();
+      await background?.dispose();
     }
     const total = summaries.reduce((s, r) => s + r.faces.length, 0);
     bar.finish(`${total} face(s) restored${failures.length ? `, ${failures.length} input(s) failed` : ''}`);
@@ -316,4 +351,58 @@ function stageTimings(t: Readonly<Record<string, number | undefined>>): Record<s
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(t)) if (k !== 'total' && v !== undefined) out[`stage.${k}`] = v;
   return out;
+}
+
+/**
+ * `restore --no-faces --bg-upsampler esrgan`: no face model, each whole photo upsampled by the
+ * embedded ESRGAN, written with a JSON summary like the face path's.
+ */
+async function upsampleOnly(
+  plan: readonly { input: string; stem: string }[],
+  outDir: string,
+  upscale: number,
+  force: boolean,
+  json: boolean,
+  quiet: boolean,
+  io: CliIo,
+  signal: AbortSignal,
+): Promise<number> {
+  await mkdir(outDir, { recursive: true });
+  const bar = createProgressBar(io, `restore --no-faces ×${upscale}`, plan.length, { quiet });
+  const summaries: { input: string; output: string; mode: 'upsample'; width: number; height: number; backgroundUpsampler: string; timings: Record<string, number> }[] = [];
+  const failures: { input: string; code: string; message: string }[] = [];
+  let upsampler: LoadedBackgroundUpsampler | undefined;
+  try {
+    upsampler = await loadBackgroundUpsampler(upscale, { signal });
+    for (const [n, { input, stem }] of plan.entries()) {
+      signal.throwIfAborted();
+      const started = performance.now();
+      try {
+        const decoded = await readImage(input, { channels: 'rgb', depth: 8 });
+        checkOutputSize(input, decoded, upscale, false);
+        const image = await upsampler.upsample(decoded, upscale, { signal });
+        const output = path.join(outDir, `${stem}.png`);
+        await writeImage(output, image, { overwrite: force });
+        const summary = { input, output, mode: 'upsample' as const, width: decoded.width, height: decoded.height, backgroundUpsampler: `esrgan-medium-x${upsampler.scale}`, timings: { total: performance.now() - started } };
+        await writeFileAtomic(path.join(outDir, `${stem}.json`), `${JSON.stringify(summary, null, 2)}\n`, { overwrite: force });
+        summaries.push(summary);
+        bar.update(n + 1, `${path.basename(input)} → ${image.width}×${image.height}`);
+      } catch (error) {
+        if (signal.aborted) throw error;
+        const e = error as { code?: string; message?: string };
+        failures.push({ input, code: e.code ?? 'RESTORE_FAILED', message: e.message ?? String(error) });
+        bar.update(n + 1, `${path.basename(input)}: failed`);
+      }
+    }
+  } finally {
+    await upsampler?.dispose();
+  }
+  bar.finish(`${summaries.length} photo(s) upsampled${failures.length ? `, ${failures.length} failed` : ''}`);
+  for (const f of failures) io.stderr.write(`diffmac restore: ${f.input}: [${f.code}] ${f.message}\n`);
+  if (summaries.length === 0) {
+    throw new DiffmacError('NOTHING_RESTORED', `None of the ${plan.length} input(s) could be upsampled (each reason is above)`, { argument: 'inputs', expected: 'at least one readable image', received: `${failures.length} failure(s)` });
+  }
+  if (json) io.stdout.write(`${JSON.stringify(summaries, null, 2)}\n`);
+  else io.stdout.write(`${summaries.length} photo(s) upsampled ×${upscale} by the embedded ESRGAN (no face model) into ${outDir}\n`);
+  return failures.length === 0 ? ExitCode.ok : ExitCode.failure;
 }

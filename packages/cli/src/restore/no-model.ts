@@ -24,6 +24,8 @@ export function noModelMessage(model: string | undefined, reason: string | undef
     '  3. A one-pass restorer (--preset one-pass): download an ONNX conversion of GFPGAN 1.4, CodeFormer, GPEN-BFR-512 or RestoreFormer',
     '     (RGB in [-1, 1], NCHW, 512x512; CodeFormer with its fidelity input w/weight), save it as <dir>/model.onnx with a diffmac.json',
     '     naming it (role "restorer"; `diffmac bundle make-tiny <dir> --kind restorer` writes one to copy), then pass --model <dir>.',
+    '  4. No face model at all: upsample whole photos with the embedded learned super-resolution model (ESRGAN, offline)',
+    '       diffmac restore <photos...> -o out --upscale 2 --bg-upsampler esrgan --no-faces   (or: diffmac upscale <images...> -o out --scale 2)',
     '',
     'Check a bundle with: diffmac bundle check <dir | owner/name>',
     '',

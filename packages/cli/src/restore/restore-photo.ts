@@ -1,5 +1,5 @@
 import type { ColorImage, Pipeline, PipelineEvent } from '@diffmac/core';
-import { restoreFaces, type DetectedFace, type FaceDetector } from '@diffmac/face-align';
+import { restoreFaces, type BackgroundUpsampler, type DetectedFace, type FaceDetector } from '@diffmac/face-align';
 
 /** One face of a restored photo, as the JSON summary lists it. */
 export interface PhotoFaceRecord {
@@ -31,6 +31,8 @@ export interface RestorePhotoOptions {
   minScore?: number;
   /** Faces restored in one pipeline run (default 4). */
   batch?: number;
+  /** Upsamples the whole photo for the background before paste-back (default: Lanczos resize). */
+  upsampler?: BackgroundUpsampler;
   signal?: AbortSignal;
   onProgress?: (event: PipelineEvent, face: number, faces: number) => void;
 }
@@ -51,6 +53,7 @@ export async function restorePhoto(photo: ColorImage, options: RestorePhotoOptio
     ...(options.minScore !== undefined ? { minScore: options.minScore } : {}),
     size: options.size,
     upscale: options.upscale,
+    ...(options.upsampler ? { upsampler: options.upsampler } : {}),
     batch: Math.max(1, options.batch ?? 4),
     restoreBatch: async (faces, ctx) => {
       const first = ctx.indices[0]!;
