@@ -11,7 +11,7 @@ describe('diffmac demo', () => {
     expect(r.stderr).not.toMatch(/Error/);
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.stdout);
-    expect(summary.methods.map((m: { method: string }) => m.method)).toEqual(['input', 'bicubic', 'colour-fixed']);
+    expect(summary.methods.map((m: { method: string }) => m.method)).toEqual(['input', 'bicubic', 'colour-fixed', 'esrgan', 'esrgan+colour-fix']);
     for (const m of summary.methods) {
       expect(m.failed).toBe(0);
       expect(m.summary.psnr.n).toBe(3);
@@ -25,6 +25,11 @@ describe('diffmac demo', () => {
     const table = await readFile(path.join(cwd, 'diffmac-demo', 'table.md'), 'utf8');
     expect(table.split('\n')[0]).toBe('| Method | IDS ↑ | PSNR ↑ | SSIM ↑ |');
     expect(table).toContain('| colour-fixed |');
+    // The super-resolution track: the embedded learned model beats bicubic clearly on the task it is trained for.
+    const sr = Object.fromEntries(summary.superResolution.methods.map((m: { method: string; summary: { psnr: { mean: number }; ssim: { mean: number } } }) => [m.method, m.summary]));
+    expect(sr['esrgan ×2'].psnr.mean).toBeGreaterThan(sr['bicubic ×2'].psnr.mean + 3);
+    expect(sr['esrgan ×2'].ssim.mean).toBeGreaterThan(sr['bicubic ×2'].ssim.mean);
+    expect((await readFile(summary.superResolution.comparison, 'utf8'))).toContain('esrgan ×2');
   }, 300_000);
 });
 
@@ -37,7 +42,7 @@ describe('diffmac demo with a configured restorer and LPIPS weights', () => {
     expect(r.stderr).not.toMatch(/Error/);
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.stdout);
-    expect(summary.methods.map((m: { method: string }) => m.method)).toEqual(['input', 'bicubic', 'colour-fixed', 'tiny']);
+    expect(summary.methods.map((m: { method: string }) => m.method)).toEqual(['input', 'bicubic', 'colour-fixed', 'esrgan', 'esrgan+colour-fix', 'tiny']);
     for (const m of summary.methods) {
       expect(m.summary.lpips.n).toBe(3);
       expect(m.summary.lpips.mean).toBeGreaterThanOrEqual(0);

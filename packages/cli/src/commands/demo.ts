@@ -8,6 +8,7 @@ import { ExitCode, type Command } from '../command';
 import { baselines, type Baseline } from '../demo/baselines';
 import { metricModelOptions, metricModelUsage, readMetricModels } from '../metric-models';
 import { miniSetDir } from '../demo/mini-set';
+import { SR_SCALE, superResolutionTrack } from '../demo/sr-track';
 import { createProgressBar } from '../progress';
 import { listImages } from '@diffmac/eval';
 import { restoreCommand } from './restore';
@@ -20,8 +21,10 @@ const usage = `Usage: diffmac demo [-o <dir>] [--seed 0] [--model <bundle>] [--j
 
 The newcomer's main job, offline: take the bundled mini-set of HQ faces (public-domain NASA
 portrait, aligned to 512²), degrade it with the gfpgan preset, restore it with the built-in
-baselines (${baselines.map((b) => b.name).join(', ')}), score every method with ${METRICS.join(', ')}
+methods (${baselines.map((b) => `${b.name}${b.kind === 'learned' ? ' [learned]' : ''}`).join(', ')}), score every method with ${METRICS.join(', ')}
 (identity from the embedded face embedder), and write one table, an HTML report per method and comparison.html with every method side by side.
+A second, super-resolution track shrinks the HQ faces ×${SR_SCALE} and compares bicubic with the embedded
+learned model (ESRGAN-medium) enlarging them back (table-sr.md, comparison-sr.html).
 A restorer you configure joins the table (--model), and LPIPS / NIQE / FID join when you point at
 their weights or parameters.
 
@@ -66,6 +69,7 @@ export const demoCommand: Command = {
       const model = values.model;
       methods.push({
         name: path.basename(path.resolve(io.cwd, model)),
+        kind: 'learned',
         description: `the model bundle ${model} (diffmac restore --aligned)`,
         async run(lqDir, outDir, runSignal) {
           const inputs = (await listImages(lqDir)).map((f) => path.join(lqDir, f));
@@ -129,18 +133,64 @@ export const demoCommand: Command = {
       });
       bar.finish(`${result.rows.length - result.failed} scored`);
       rows.push({ method: baseline.name, summary: result.summary, report: result.files.html, failed: result.failed });
-      runs.push({ method: baseline.name, pred: restored, summary: result.summary, rows: result.rows, report: result.files.html, ...('kind' in baseline && typeof baseline.kind === 'string' ? { kind: baseline.kind } : {}) });
+      runs.push({ method: baseline.name, pred: restored, summary: result.summary, rows: result.rows, report: result.files.html, kind: baseline.kind });
     }
+
+    // The super-resolution track: what the embedded learned model is trained for (clean faces shrunk ×2).
+    say(`super-resolution track: the HQ faces shrunk ×${SR_SCALE} with bicubic, enlarged back by bicubic and by the embedded ESRGAN`);
+    const sr = await superResolutionTrack(hq, path.join(out, 'sr'), signal);
+    const srRows: { method: string; summary: Record<string, MetricStats>; failed: number }[] = [];
+    const srRuns: ComparisonRun[] = [];
+    for (const m of sr.methods) {
+      const result = await evaluateFolders({
+        pred: m.dir,
+        gt: hq,
+        lq: sr.lq,
+        outDir: path.join(out, 'sr', 'eval', m.kind === 'learned' ? 'esrgan' : 'bicubic'),
+        metrics,
+        models,
+        protocol: 'basicsr',
+        workers,
+        method: m.name,
+        force: true,
+        signal,
+      });
+      srRows.push({ method: m.name, summary: result.summary, failed: result.failed });
+      srRuns.push({ method: m.name, pred: m.dir, summary: result.summary, rows: result.rows, report: result.files.html, kind: m.kind });
+    }
+    const srTable = markdownTable(srRows, 'basicsr');
+    const srComparison = await writeComparisonReport(path.join(out, 'comparison-sr.html'), srRuns, { protocol: 'basicsr', title: `diffmac demo: super-resolution ×${SR_SCALE} on the mini-set`, gtDir: hq, lqDir: sr.lq });
+    await writeFile(path.join(out, 'table-sr.md'), srTable);
 
     const table = markdownTable(rows.map((r) => ({ method: r.method, summary: r.summary })), 'basicsr');
     const tableFile = path.join(out, 'table.md');
     await writeFile(tableFile, table);
-    const failed = rows.reduce((a, r) => a + r.failed, 0);
+    const failed = rows.reduce((a, r) => a + r.failed, 0) + srRows.reduce((a, r) => a + r.failed, 0);
     const comparison = await writeComparisonReport(path.join(out, 'comparison.html'), runs, { protocol: 'basicsr', title: `diffmac demo: ${runs.length} methods on the mini-set`, gtDir: hq, lqDir: lq });
     if (values.json) {
-      io.stdout.write(`${JSON.stringify({ ok: failed === 0, seed, preset: 'gfpgan', hq, lq, table: tableFile, comparison, methods: rows }, null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify({ ok: failed === 0, seed, preset: 'gfpgan', hq, lq, table: tableFile, comparison, methods: rows, superResolution: { scale: SR_SCALE, lq: sr.lq, comparison: srComparison, methods: srRows } }, null, 2)}\n`);
     } else {
-      io.stdout.write(`\n${table}\nIdentity (IDS) is the cosine of face-align's embedded 128-D face embeddings.\n\nComparison of all methods: ${comparison}\nHTML reports:\n${rows.map((r) => `  ${r.method}: ${r.report}`).join('\n')}\n`);
+      io.stdout.write(
+        [
+          '',
+          `Restoration track: the mini-set degraded with the gfpgan preset (blur, downsampling, noise, JPEG).`,
+          table,
+          `Learned: ${methods.filter((m) => m.kind === 'learned').map((m) => m.name).join(', ')}; the rest are baselines without a model.`,
+          'No face-restoration model ships (their weights cannot be redistributed): ESRGAN is a super-resolution',
+          'model, so it does not undo blur, noise and JPEG, and it does not beat the baselines here. To restore',
+          'faces, give a model: diffmac demo --model <bundle> (see docs/tasks/bring-your-own-weights.md).',
+          '',
+          `Super-resolution track: the HQ faces shrunk ×${SR_SCALE} with bicubic, the task ESRGAN is trained for.`,
+          srTable,
+          "Identity (IDS) is the cosine of face-align's embedded 128-D face embeddings.",
+          '',
+          `Comparison of all methods: ${comparison}`,
+          `Super-resolution comparison: ${srComparison}`,
+          'HTML reports:',
+          ...rows.map((r) => `  ${r.method}: ${r.report}`),
+          '',
+        ].join('\n'),
+      );
     }
     return failed === 0 ? ExitCode.ok : ExitCode.failure;
   },
