@@ -246,9 +246,13 @@ describe('bad bundles', () => {
   });
 
   it('a model file given where a bundle folder goes says so (item 18)', async () => {
+    // An .onnx file is taken as a one-pass restorer; a UNet is not one, and the error says where it goes.
     const e = await failure(join(tiny, 'unet', 'model.onnx'));
-    expect(e.code).toBe('BUNDLE_NOT_A_FOLDER');
-    expect(e.message).toContain('is a file, not a bundle folder');
+    expect(e.code).toBe('BUNDLE_NOT_A_RESTORER');
+    expect(e.message).toContain('bundle folder');
+    const json = await failure(join(tiny, 'diffmac.json'));
+    expect(json.code).toBe('BUNDLE_NOT_A_FOLDER');
+    expect(json.message).toContain('is a file, not a bundle folder');
   });
 
   it('a network failure is a typed error, not a raw fetch TypeError (item 16)', async () => {

@@ -20,12 +20,41 @@ export interface CreateBundleManifestOptions {
   resolution?: number;
   /** Default: from `scheduler/scheduler_config.json`'s `prediction_type`, else `'eps'`. */
   parameterization?: Parameterization;
-  /** Role of a lone `model.onnx` at the top of the folder (default `'restorer'`). */
+  /**
+   * Role of a lone ONNX file at the top of the folder (default `'restorer'`): `model.onnx`, or one
+   * `.onnx` file of any name, as facefusion ships its restorers (`gfpgan_1.4.onnx`, `codeformer.onnx`).
+   */
   singleModelRole?: BundleRole;
+  /** The top-level ONNX file to take as the single model when the folder holds several (a file name in `dir`). */
+  modelFile?: string;
   /** Write `diffmac.json` (default true); false only returns the manifest. */
   write?: boolean;
   signal?: AbortSignal;
   onProgress?: (event: BundleProgressEvent) => void;
+}
+
+/**
+ * The one top-level ONNX file of a single-model folder: `requested` when given, else `model.onnx`,
+ * else the only `*.onnx` file; several candidates without `requested` are `BUNDLE_AMBIGUOUS_MODEL`.
+ */
+async function singleModelFile(dir: string, requested: string | undefined): Promise<string | undefined> {
+  if (requested !== undefined) {
+    if (!(await isFile(join(dir, requested)))) {
+      throw new DiffmacError('BUNDLE_MISSING_FILE', `The model file ${join(dir, requested)} does not exist`, { argument: requested, expected: 'an ONNX file in the folder', received: 'missing' });
+    }
+    return requested;
+  }
+  if (await isFile(join(dir, 'model.onnx'))) return 'model.onnx';
+  const onnx: string[] = [];
+  for (const f of await readdir(dir)) if (f.endsWith('.onnx') && (await isFile(join(dir, f)))) onnx.push(f);
+  if (onnx.length > 1) {
+    throw new DiffmacError('BUNDLE_AMBIGUOUS_MODEL', `${dir} holds several ONNX files (${onnx.sort().join(', ')}): pass the one to use as the model (--model ${join(dir, onnx[0]!)}), or keep one per folder`, {
+      argument: dir,
+      expected: 'one .onnx file at the top of the folder',
+      received: onnx.join(', '),
+    });
+  }
+  return onnx[0];
 }
 
 async function isFile(path: string): Promise<boolean> {
@@ -64,7 +93,8 @@ async function readJsonIfAny(path: string): Promise<Record<string, unknown> | un
  * with a `model.onnx` (`unet/`, `vae_encoder/`, `mib/`, ...) becomes a component with every input
  * and output its ONNX file declares; `tokenizer/` and `scheduler/scheduler_config.json` are added
  * when present; every file under them (external weight files included) and `model_index.json`
- * get a sha256. A folder with only a top-level `model.onnx` becomes a one-model bundle.
+ * get a sha256. A folder with only a top-level `model.onnx`, or one `.onnx` file of any name (as
+ * facefusion names its restorers), becomes a one-model bundle.
  *
  * @example
  * // An Optimum export of SD 2.1-base, downloaded by hand:
@@ -97,10 +127,16 @@ export async function createBundleManifest(dir: string, options: CreateBundleMan
     components.scheduler = { role: 'scheduler', path: 'scheduler/scheduler_config.json' };
     files.push(...(await listFiles(dir, 'scheduler')));
   }
-  if (Object.keys(components).length === 0 && (await isFile(join(dir, 'model.onnx')))) {
-    components[single] = { role: single, path: 'model.onnx' };
-    files.push('model.onnx');
-    for (const f of await readdir(dir)) if (f.startsWith('model.onnx') && f !== 'model.onnx' && (await isFile(join(dir, f)))) files.push(f);
+  if (Object.keys(components).length === 0 || options.modelFile !== undefined) {
+    const model = await singleModelFile(dir, options.modelFile);
+    if (model !== undefined) {
+      for (const key of Object.keys(components)) delete components[key];
+      files.length = 0;
+      components[single] = { role: single, path: model };
+      files.push(model);
+      // External weights beside it (model.onnx.data, model.onnx_data, ...).
+      for (const f of await readdir(dir)) if (f.startsWith(model) && f !== model && (await isFile(join(dir, f)))) files.push(f);
+    }
   }
   if (Object.keys(components).length === 0) {
     throw new DiffmacError('BUNDLE_MISSING_FILE', `No models found in ${dir}: ${bundleLayoutHint}`, {

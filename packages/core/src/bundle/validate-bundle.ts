@@ -3,11 +3,12 @@
  * agreement between components, all before any inference.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { DiffmacError } from '../errors';
 import type { TensorSignature } from '../inference/types';
 import { readOnnxSignatureFile } from '../onnx/read-signature-file';
 import { checkBundleComplete } from './bundle-completeness';
+import { createBundleManifest } from './create-manifest';
 import { sha256File } from './digest';
 import { MANIFEST_FILE, parseBundleManifest, type BundleManifest, type BundleTensorSpec } from './manifest';
 import { resolveInsideBundle } from './paths';
@@ -160,6 +161,29 @@ function checkAgreement(manifest: BundleManifest, signatures: ValidatedBundle['s
 }
 
 /**
+ * A lone ONNX file is taken as a one-pass restorer: one RGB image in (`[N, 3, H, W]`, plus at most a
+ * fidelity weight of one value, as CodeFormer's `weight`) and an RGB image out. Anything else (a
+ * UNet, a VAE part) is `BUNDLE_NOT_A_RESTORER`, before any session is made.
+ */
+function checkLooksLikeRestorer(file: string, manifest: BundleManifest): void {
+  const component = Object.values(manifest.components)[0]!;
+  const inputs = component.inputs ?? [];
+  const outputs = component.outputs ?? [];
+  const isImage = (t: BundleTensorSpec) => t.shape.length === 4 && t.shape[1] === 3 && (t.dtype === 'float32' || t.dtype === 'float16');
+  const images = inputs.filter(isImage);
+  const others = inputs.filter((t) => !isImage(t));
+  const weightOnly = others.every((t) => t.shape.length <= 1 && (t.shape.length === 0 || t.shape[0] === 1 || typeof t.shape[0] === 'string'));
+  if (images.length !== 1 || others.length > 1 || !weightOnly || !outputs.some(isImage)) {
+    const described = inputs.map((t) => `${t.name} ${t.dtype}[${t.shape.join(', ')}]`).join(', ');
+    throw new DiffmacError('BUNDLE_NOT_A_RESTORER', `${file} is not a one-pass face restorer (it takes ${described}): a single .onnx file must take one RGB image [N, 3, H, W] (and at most a fidelity weight) and return one; a diffusion model's parts go in a bundle folder with its diffmac.json (${bundleLayoutHint})`, {
+      argument: file,
+      expected: 'an image-to-image ONNX model: [N, 3, H, W] in and out',
+      received: described,
+    });
+  }
+}
+
+/**
  * Validate the bundle folder `root`: the manifest, that every path stays inside the folder,
  * that every file exists and matches its sha256, that every ONNX file parses and declares the
  * manifest's input/output names, dtypes and shapes, that the components agree (latent
@@ -173,9 +197,18 @@ function checkAgreement(manifest: BundleManifest, signatures: ValidatedBundle['s
 export async function validateBundle(root: string, options: ValidateBundleOptions = {}): Promise<ValidatedBundle> {
   const { signal, onProgress } = options;
   signal?.throwIfAborted();
-  const rootKind = await kindOf(root);
+  let rootKind = await kindOf(root);
+  let inMemory: BundleManifest | undefined;
+  if (rootKind === 'file' && root.toLowerCase().endsWith('.onnx')) {
+    // One ONNX file given directly (a facefusion restorer, an export of any name): a one-model bundle
+    // described in memory from the file's own signature, nothing written beside it.
+    inMemory = await createBundleManifest(dirname(root), { write: false, modelFile: basename(root), ...(signal ? { signal } : {}) });
+    checkLooksLikeRestorer(root, inMemory);
+    root = dirname(root);
+    rootKind = 'dir';
+  }
   if (rootKind === 'file') {
-    throw new DiffmacError('BUNDLE_NOT_A_FOLDER', `${root} is a file, not a bundle folder: put it in a folder and run \`diffmac bundle init <that folder>\` to write its diffmac.json (${bundleLayoutHint})`, {
+    throw new DiffmacError('BUNDLE_NOT_A_FOLDER', `${root} is a file, not a bundle folder or an .onnx model: put it in a folder and run \`diffmac bundle init <that folder>\` to write its diffmac.json (${bundleLayoutHint})`, {
       argument: root,
       expected: 'a bundle folder',
       received: 'a file',
@@ -189,8 +222,8 @@ export async function validateBundle(root: string, options: ValidateBundleOption
     });
   }
   const manifestPath = join(root, MANIFEST_FILE);
-  if ((await kindOf(manifestPath)) !== 'file') throw missing(root, MANIFEST_FILE, `the manifest ${MANIFEST_FILE}`);
-  const manifest = parseBundleManifest(await readJson(manifestPath, manifestPath), manifestPath);
+  if (inMemory === undefined && (await kindOf(manifestPath)) !== 'file') throw missing(root, MANIFEST_FILE, `the manifest ${MANIFEST_FILE}`);
+  const manifest = inMemory ?? parseBundleManifest(await readJson(manifestPath, manifestPath), manifestPath);
 
   const files = Object.keys(manifest.files);
   const resolved = new Map<string, string>();
