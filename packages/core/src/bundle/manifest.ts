@@ -128,7 +128,10 @@ export function parseBundleManifest(value: unknown, source = MANIFEST_FILE): Bun
         if (!spec.inputs.some((t) => t.name === required)) bad(source, `${where}.inputs`, `to include ${JSON.stringify(required)} (role ${role})`, spec.inputs.map((t) => t.name));
       }
       for (const required of bundleRoles[role].outputs) {
-        if (!spec.outputs.some((t) => t.name === required)) bad(source, `${where}.outputs`, `to include ${JSON.stringify(required)} (role ${role})`, spec.outputs.map((t) => t.name));
+        const names = typeof required === 'string' ? [required] : required;
+        if (!spec.outputs.some((t) => names.includes(t.name))) {
+          bad(source, `${where}.outputs`, `to include ${names.map((n) => JSON.stringify(n)).join(' or ')} (role ${role})`, spec.outputs.map((t) => t.name));
+        }
       }
     }
     if (raw.parameterization !== undefined) spec.parameterization = parameterization(raw.parameterization, `${where}.parameterization`, source);

@@ -22,8 +22,8 @@ export interface BundleRoleSpec {
   readonly kind: 'onnx' | 'folder' | 'json';
   /** Input names the role must have (the diffusers ONNX names where there are some). */
   readonly inputs: readonly string[];
-  /** Output names the role must have. */
-  readonly outputs: readonly string[];
+  /** Output names the role must have; a list means one of them (exporters name some outputs differently). */
+  readonly outputs: readonly (string | readonly string[])[];
 }
 
 /**
@@ -35,7 +35,9 @@ export interface BundleRoleSpec {
 export const bundleRoles: Readonly<Record<BundleRole, BundleRoleSpec>> = {
   unet: { kind: 'onnx', inputs: ['sample', 'timestep', 'encoder_hidden_states'], outputs: ['out_sample'] },
   unet_stage2: { kind: 'onnx', inputs: ['sample', 'timestep', 'encoder_hidden_states'], outputs: ['out_sample'] },
-  vae_encoder: { kind: 'onnx', inputs: ['sample'], outputs: ['latent_sample'] },
+  // Optimum ≥ 1.23 exports the encoder's distribution parameters (mean and log-variance, 2C channels)
+  // as `latent_parameters`; earlier exports sample `latent_sample`; both are read (the mean is used).
+  vae_encoder: { kind: 'onnx', inputs: ['sample'], outputs: [['latent_sample', 'latent_parameters', 'latent_dist']] },
   vae_decoder: { kind: 'onnx', inputs: ['latent_sample'], outputs: ['sample'] },
   text_encoder: { kind: 'onnx', inputs: ['input_ids'], outputs: ['last_hidden_state'] },
   tokenizer: { kind: 'folder', inputs: [], outputs: [] },

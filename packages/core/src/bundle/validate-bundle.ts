@@ -9,6 +9,7 @@ import type { TensorSignature } from '../inference/types';
 import { readOnnxSignatureFile } from '../onnx/read-signature-file';
 import { checkBundleComplete } from './bundle-completeness';
 import { createBundleManifest } from './create-manifest';
+import { loadClipTokenizer, tokenizerKind } from '../text/clip-tokenizer';
 import { sha256File } from './digest';
 import { MANIFEST_FILE, parseBundleManifest, type BundleManifest, type BundleTensorSpec } from './manifest';
 import { resolveInsideBundle } from './paths';
@@ -45,7 +46,7 @@ export interface ValidatedBundle {
 /** The layout a user must place, for errors that tell them what goes where. */
 export const bundleLayoutHint =
   'a bundle folder holds diffmac.json plus the diffusers ONNX layout: model_index.json, unet/model.onnx, vae_encoder/model.onnx, ' +
-  'vae_decoder/model.onnx, text_encoder/model.onnx, tokenizer/ (tokenizer.json, tokenizer_config.json), scheduler/scheduler_config.json ' +
+  'vae_decoder/model.onnx, text_encoder/model.onnx, tokenizer/ (vocab.json + merges.txt as Optimum exports it, or tokenizer.json), scheduler/scheduler_config.json ' +
   '(and for DiffMAC: cond_encoder/, mib/, unet_stage2/, identity/); a one-pass restorer is diffmac.json plus one .onnx file';
 
 function missing(root: string, path: string, what: string): DiffmacError {
@@ -138,7 +139,10 @@ function checkAgreement(manifest: BundleManifest, signatures: ValidatedBundle['s
       pairs.push(['unet sample channels', dimOf(unet, 'inputs', 'sample', 1), 'vae_decoder latent_sample channels', dimOf(dec, 'inputs', 'latent_sample', 1)]);
     }
     for (const enc of byRole('vae_encoder')) {
-      pairs.push(['unet sample channels', dimOf(unet, 'inputs', 'sample', 1), 'vae_encoder latent_sample channels', dimOf(enc, 'outputs', 'latent_sample', 1)]);
+      // latent_parameters holds mean and log-variance: twice the latent channels.
+      const parameters = dimOf(enc, 'outputs', 'latent_parameters', 1);
+      const encoded = dimOf(enc, 'outputs', 'latent_sample', 1) ?? (parameters === undefined ? undefined : parameters / 2);
+      pairs.push(['unet sample channels', dimOf(unet, 'inputs', 'sample', 1), 'vae_encoder latent channels', encoded]);
     }
     for (const te of byRole('text_encoder')) {
       pairs.push([
@@ -282,6 +286,11 @@ export async function validateBundle(root: string, options: ValidateBundleOption
   }
   checkAgreement(manifest, signatures);
   checkBundleComplete(manifest, signatures, root);
+  // The tokenizer is opened exactly as prompt encoding opens it (check ≡ run): CLIP's BPE files, or a tokenizer.json.
+  for (const [name, component] of Object.entries(manifest.components)) {
+    if (component.role !== 'tokenizer') continue;
+    if ((await tokenizerKind(paths[name]!)) === 'clip-bpe') await loadClipTokenizer(paths[name]!);
+  }
   const indexPath = join(root, 'model_index.json');
   const modelIndex = (await kindOf(indexPath)) === 'file' ? await readJson(indexPath, indexPath) : undefined;
   onProgress?.({ type: 'done', components: Object.keys(manifest.components).length, files: files.length });

@@ -5,6 +5,43 @@
 import { DiffmacError } from '../errors';
 import type { ModelBundle } from '../bundle/load-bundle';
 import type { InferenceSession, Tensor } from '../inference/types';
+import { loadClipTokenizer, tokenizerKind } from './clip-tokenizer';
+
+/** The little of a tokenizer prompt encoding needs. */
+interface PromptTokenizer {
+  encode(text: string): number[];
+  readonly eos: number | undefined;
+  readonly pad: number | undefined;
+  readonly maxLength: number | undefined;
+}
+
+/**
+ * The bundle's tokenizer: CLIP's BPE from `vocab.json` + `merges.txt` (Optimum's and diffusers'
+ * layout, no `tokenizer.json`), or @huggingface/transformers' AutoTokenizer for a `tokenizer.json`.
+ */
+async function openTokenizer(dir: string): Promise<PromptTokenizer> {
+  if ((await tokenizerKind(dir)) === 'clip-bpe') {
+    const clip = await loadClipTokenizer(dir);
+    return { encode: (t) => clip.encode(t), eos: clip.eosTokenId, pad: clip.padTokenId, maxLength: clip.modelMaxLength };
+  }
+  let transformers: typeof import('@huggingface/transformers');
+  try {
+    transformers = await import('@huggingface/transformers');
+  } catch (cause) {
+    throw new DiffmacError('OPTIONAL_DEPENDENCY_MISSING', 'Reading a tokenizer.json needs @huggingface/transformers: npm install @huggingface/transformers', {
+      argument: '@huggingface/transformers',
+      cause,
+    });
+  }
+  const tokenizer = await transformers.AutoTokenizer.from_pretrained(dir, { local_files_only: true });
+  const configured = Number((tokenizer as unknown as { model_max_length?: number }).model_max_length);
+  return {
+    encode: (t) => tokenizer.encode(t),
+    eos: tokenizer.eos_token_id,
+    pad: Number.isInteger(tokenizer.pad_token_id) ? tokenizer.pad_token_id : tokenizer.eos_token_id,
+    maxLength: Number.isInteger(configured) && configured > 0 ? configured : undefined,
+  };
+}
 
 /** Options of {@link encodePrompt}. */
 export interface EncodePromptOptions {
@@ -26,8 +63,9 @@ export interface EncodedPrompt {
 }
 
 /**
- * Tokenise `prompts` with the bundle's `tokenizer/` (AutoTokenizer from @huggingface/transformers,
- * read from the folder, no network) and run the bundle's text encoder.
+ * Tokenise `prompts` with the bundle's `tokenizer/` (CLIP's BPE from vocab.json + merges.txt as
+ * Optimum exports it, or @huggingface/transformers' AutoTokenizer for a tokenizer.json; read from the
+ * folder, no network) and run the bundle's text encoder.
  *
  * @example
  * const bundle = await loadBundle('models/tiny');
@@ -49,27 +87,16 @@ export async function encodePrompt(bundle: ModelBundle, prompts: string | readon
     });
   }
   options.signal?.throwIfAborted();
-  let transformers: typeof import('@huggingface/transformers');
-  try {
-    transformers = await import('@huggingface/transformers');
-  } catch (cause) {
-    throw new DiffmacError('OPTIONAL_DEPENDENCY_MISSING', 'Encoding prompts needs @huggingface/transformers: npm install @huggingface/transformers', {
-      argument: '@huggingface/transformers',
-      cause,
-    });
-  }
-  const tokenizer = await transformers.AutoTokenizer.from_pretrained(tokenizerComponent.path, { local_files_only: true });
-  const configured = Number((tokenizer as unknown as { model_max_length?: number }).model_max_length);
-  const maxLength = options.maxLength ?? (Number.isInteger(configured) && configured > 0 ? Math.min(configured, 77) : 77);
+  const tokenizer = await openTokenizer(tokenizerComponent.path);
+  const maxLength = options.maxLength ?? Math.min(tokenizer.maxLength ?? 77, 77);
   // Truncate as Python's tokenizers do for CLIP: keep the end token, then pad to maxLength.
-  const eos = tokenizer.eos_token_id;
-  const pad = Number.isInteger(tokenizer.pad_token_id) ? tokenizer.pad_token_id : eos;
+  const eos = tokenizer.eos;
+  const pad = tokenizer.pad ?? eos ?? 0;
   const flat = new Array<number>(list.length * maxLength);
   list.forEach((prompt, row) => {
     let ids = tokenizer.encode(prompt);
     if (ids.length > maxLength) {
-      const endsWithEos = Number.isInteger(eos) && ids[ids.length - 1] === eos;
-      ids = endsWithEos ? [...ids.slice(0, maxLength - 1), eos] : ids.slice(0, maxLength);
+      ids = eos !== undefined && ids[ids.length - 1] === eos ? [...ids.slice(0, maxLength - 1), eos] : ids.slice(0, maxLength);
     }
     for (let i = 0; i < maxLength; i++) flat[row * maxLength + i] = i < ids.length ? ids[i]! : pad;
   });
