@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { NiqeParams } from '@diffmac/eval';
+import { readLpipsWeights, type NiqeParams } from '@diffmac/eval';
 import { readJsonOption } from './read-json-option';
 import { UsageError } from './usage-error';
 
@@ -16,7 +16,7 @@ export const metricModelOptions = {
 export const metricModelUsage = `  --niqe-params <json>  NIQE pristine parameters { mu, cov, gaussianWindow } (or BasicSR's
                         mu_pris_param, cov_pris_param, gaussian_window) as JSON: enables niqe
   --lpips-trunk <onnx>  LPIPS trunk (RGB in [-1,1], five taps out) and
-  --lpips-weights <json> its five linear weight vectors (an array, or { lin_weights }): enable lpips
+  --lpips-weights <file> its five linear weights: the lpips package's .pth (weights/v0.1/alex.pth), or JSON: enable lpips
   --fid-model <onnx>    Inception (pytorch-fid contract: [N,3,S,S] RGB in [0,1] in, [N,D] out) and
   --fid-stats <file>    reference statistics (.npz with mu and sigma, or JSON): enable fid`;
 
@@ -52,13 +52,8 @@ export async function readMetricModels(
     models.niqeParams = { mu: flat(mu), cov: flat(cov), gaussianWindow: flat(window) };
   }
   if (values['lpips-trunk'] && values['lpips-weights']) {
-    // An array of five weight vectors, or an object holding them as `lin_weights` (nested lists are flattened).
-    const parsed = await readJsonOption('--lpips-weights', values['lpips-weights'], cwd);
-    const raw = (parsed !== null && typeof parsed === 'object' ? parsed : {}) as unknown[] | { lin_weights?: unknown[] | Record<string, unknown> };
-    const lin = Array.isArray(raw) ? raw : raw.lin_weights;
-    const w = Array.isArray(lin) ? lin : lin && Object.keys(lin).sort().map((k) => lin[k]);
-    if (!Array.isArray(w) || w.length !== 5) throw new UsageError('--lpips-weights must hold five linear weight vectors (an array, or an object with lin_weights as an array or as lin0..lin4)');
-    models.lpips = { trunk: resolve(values['lpips-trunk']), linearWeights: w.map((x) => Float32Array.from((x as unknown[]).flat(4) as number[])) };
+    // The lpips package's .pth (lin0..lin4.model.1.weight), or JSON: five vectors, or { lin_weights }.
+    models.lpips = { trunk: resolve(values['lpips-trunk']), linearWeights: await readLpipsWeights(resolve(values['lpips-weights'])) };
   }
   if (values['fid-model'] && values['fid-stats']) models.fid = { model: resolve(values['fid-model']), reference: resolve(values['fid-stats']) };
   return models;

@@ -56,7 +56,7 @@ describe('diffmac reports every error as one line with its code (item 5)', () =>
     await writeFile(path.join(dir, 'w.json'), 'not json');
     const a = await cli(['eval', '--pred', dir, '--lpips-trunk', 't.onnx', '--lpips-weights', 'w.json', '--metrics', 'lpips'], { cwd: dir });
     expect(a.code).toBe(1);
-    expect(a.stderr).toMatch(/^diffmac eval: \[OPTION_FILE_NOT_JSON\] --lpips-weights: .*w\.json is not JSON/);
+    expect(a.stderr).toMatch(/^diffmac eval: \[LPIPS_WEIGHTS_INVALID\] .*w\.json is neither a PyTorch checkpoint \(\.pth\) nor JSON/);
     expect(a.stderr.split('\n')).toHaveLength(2);
     const b = await cli(['eval', '--pred', dir, '--niqe-params', 'nope.json', '--metrics', 'niqe'], { cwd: dir });
     expect(b.stderr).toMatch(/^diffmac eval: \[OPTION_FILE_UNREADABLE\] --niqe-params: cannot read/);

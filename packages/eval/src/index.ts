@@ -23,6 +23,7 @@ export { psnrOfPlanes } from './metrics/psnr';
 export { ssimOfPlanes } from './metrics/ssim';
 export { meanStdCorrectedPlanes } from './protocols/mean-std-correction';
 export { createLpips, lpipsLayer, lpipsTapLayouts } from './lpips/lpips';
+export { readLpipsWeights } from './lpips/read-lpips-weights';
 export type { Lpips, LpipsOptions, LpipsResult } from './lpips/lpips';
 export { imageToSignedTensor } from './lpips/image-tensor';
 export type { ChannelOrder } from './lpips/image-tensor';
