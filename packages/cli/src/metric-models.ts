@@ -10,6 +10,7 @@ export const metricModelOptions = {
   'lpips-weights': { type: 'string' },
   'fid-model': { type: 'string' },
   'fid-stats': { type: 'string' },
+  'identity-model': { type: 'string' },
 } as const;
 
 /** Help lines for {@link metricModelOptions}. */
@@ -18,13 +19,17 @@ export const metricModelUsage = `  --niqe-params <json>  NIQE pristine parameter
   --lpips-trunk <onnx>  LPIPS trunk (RGB in [-1,1], five taps out) and
   --lpips-weights <file> its five linear weights: the lpips package's .pth (weights/v0.1/alex.pth), or JSON: enable lpips
   --fid-model <onnx>    Inception (pytorch-fid contract: [N,3,S,S] RGB in [0,1] in, [N,D] out) and
-  --fid-stats <file>    reference statistics (.npz with mu and sigma, or JSON): enable fid`;
+  --fid-stats <file>    reference statistics (.npz with mu and sigma, or JSON): enable fid
+  --identity-model <onnx> ArcFace for idcos/deg instead of the embedded 128-D net: the BFR papers'
+                        grey ResNet-18 [N,1,128,128] or an insightface export [N,3,112,112]`;
 
 /** What metrics need beyond images, read from the files the options name. */
 export interface MetricModels {
   niqeParams?: NiqeParams;
   lpips?: { trunk: string; linearWeights: Float32Array[] };
   fid?: { model: string; reference: string };
+  /** idcos/deg's ArcFace ONNX file (grey 128 or insightface 112, told apart by its signature). */
+  identityModel?: string;
 }
 
 /**
@@ -34,7 +39,7 @@ export interface MetricModels {
  * const models = await readMetricModels(values, io.cwd); // { niqeParams?, lpips?, fid? }
  */
 export async function readMetricModels(
-  values: { 'niqe-params'?: string; 'lpips-trunk'?: string; 'lpips-weights'?: string; 'fid-model'?: string; 'fid-stats'?: string },
+  values: { 'niqe-params'?: string; 'lpips-trunk'?: string; 'lpips-weights'?: string; 'fid-model'?: string; 'fid-stats'?: string; 'identity-model'?: string },
   cwd: string,
 ): Promise<MetricModels> {
   if (Boolean(values['lpips-trunk']) !== Boolean(values['lpips-weights'])) throw new UsageError('--lpips-trunk and --lpips-weights go together');
@@ -56,5 +61,6 @@ export async function readMetricModels(
     models.lpips = { trunk: resolve(values['lpips-trunk']), linearWeights: await readLpipsWeights(resolve(values['lpips-weights'])) };
   }
   if (values['fid-model'] && values['fid-stats']) models.fid = { model: resolve(values['fid-model']), reference: resolve(values['fid-stats']) };
+  if (values['identity-model']) models.identityModel = resolve(values['identity-model']);
   return models;
 }

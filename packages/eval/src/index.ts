@@ -43,7 +43,7 @@ export {
   type DegradeFolderResult,
   type DegradeProgressEvent,
 } from './degradation/degrade-folder';
-export { createArcFaceEmbedder, arcfaceInput, toGray8 } from './identity/arcface';
+export { createArcFaceEmbedder, arcfaceInput, insightfaceInput, INSIGHTFACE_TEMPLATE_112, toGray8 } from './identity/arcface';
 export type { IdentityEmbedder, GrayConversion, ArcFaceInputOptions, ArcFaceEmbedderOptions } from './identity/arcface';
 export { cosineSimilarity, identityAngle, identityScore } from './identity/identity';
 export type { AngleUnit, IdentityScore } from './identity/identity';

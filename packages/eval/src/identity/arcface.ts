@@ -1,4 +1,5 @@
 import { createSession, DiffmacError, type ColorImage, type InferenceSession, type SessionOptions, type Tensor } from '@diffmac/core';
+import { estimateSimilarity, ffhqTemplate, warpAffine, type Point } from '@diffmac/face-align';
 import { resizeLinearU8 } from '../image/resize-linear-u8';
 import { assertImage } from '../image/validate';
 
@@ -36,6 +37,42 @@ export function toGray8(img: ColorImage, conversion: GrayConversion = 'imread-pn
     out[i] = conversion === 'imread-png' ? (9797 * r + 19234 * g + 3737 * b) >> 15 : (4899 * r + 9617 * g + 1868 * b + 8192) >> 14;
   }
   return out;
+}
+
+/** insightface's ArcFace input side. */
+const INSIGHTFACE_SIZE = 112;
+
+/** insightface's 5-point ArcFace template for 112×112 crops (`arcface_dst`: eyes, nose, mouth corners). */
+export const INSIGHTFACE_TEMPLATE_112: readonly Point[] = [
+  [38.2946, 51.6963],
+  [73.5318, 51.5014],
+  [56.0252, 71.7366],
+  [41.5493, 92.3655],
+  [70.7299, 92.2041],
+];
+
+/**
+ * The input of an insightface ArcFace export for an FFHQ-aligned face (the crops BFR methods
+ * restore): the face warped from the FFHQ template at its size to insightface's 112 template
+ * (similarity, bilinear), RGB, `(x − 127.5) / 127.5`, shape [1, 3, 112, 112].
+ *
+ * @example
+ * const t = insightfaceInput(face512); // { data: Float32Array(37632), shape: [1, 3, 112, 112] }
+ */
+export function insightfaceInput(face: ColorImage): Tensor {
+  assertImage('face', face);
+  const matrix = estimateSimilarity(ffhqTemplate(face.width), INSIGHTFACE_TEMPLATE_112, { method: 'lstsq' });
+  const crop = warpAffine(face, matrix, { width: INSIGHTFACE_SIZE, height: INSIGHTFACE_SIZE, borderValue: [0, 0, 0] });
+  const n = INSIGHTFACE_SIZE * INSIGHTFACE_SIZE;
+  const data = new Float32Array(3 * n);
+  const float = crop.data instanceof Float32Array;
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < 3; c++) {
+      const v = crop.data[i * crop.channels + c] as number;
+      data[c * n + i] = ((float ? v * 255 : v) - 127.5) / 127.5;
+    }
+  }
+  return { data, shape: [1, 3, INSIGHTFACE_SIZE, INSIGHTFACE_SIZE] };
 }
 
 /** Options of {@link arcfaceInput}. */
@@ -82,19 +119,20 @@ export async function createArcFaceEmbedder(options: ArcFaceEmbedderOptions): Pr
   const input = session.inputs[0];
   const output = session.outputs[0];
   const size = options.size ?? 128;
+  // insightface's exports (`input.1`, [N, 3, 112, 112], RGB) next to the BFR papers' grey [N, 1, 128, 128].
+  const insightface = input !== undefined && input.shape.length === 4 && input.shape[1] === 3 && input.shape[2] === INSIGHTFACE_SIZE && input.shape[3] === INSIGHTFACE_SIZE;
   const fits =
     session.inputs.length === 1 &&
     input !== undefined &&
     output !== undefined &&
     input.shape.length === 4 &&
-    (typeof input.shape[1] !== 'number' || input.shape[1] === 1) &&
-    (typeof input.shape[2] !== 'number' || input.shape[2] === size);
+    (insightface || ((typeof input.shape[1] !== 'number' || input.shape[1] === 1) && (typeof input.shape[2] !== 'number' || input.shape[2] === size)));
   if (!fits) {
     const found = `inputs ${session.inputs.map((s) => `${s.name}[${s.shape.join(',')}]`).join(', ')}; outputs ${session.outputs.map((s) => `${s.name}[${s.shape.join(',')}]`).join(', ')}`;
     if (owned) await session.dispose();
-    throw new DiffmacError('IDENTITY_MODEL_SIGNATURE', `ArcFace model must take one [N,1,${size},${size}] input and give an embedding; found ${found}`, {
+    throw new DiffmacError('IDENTITY_MODEL_SIGNATURE', `ArcFace model must take one [N,1,${size},${size}] (grey, BFR papers) or [N,3,112,112] (insightface) input and give an embedding; found ${found}`, {
       argument: 'model',
-      expected: `one input [N,1,${size},${size}], output [N,D]`,
+      expected: `one input [N,1,${size},${size}] or [N,3,112,112], output [N,D]`,
       received: found,
     });
   }
@@ -103,7 +141,8 @@ export async function createArcFaceEmbedder(options: ArcFaceEmbedderOptions): Pr
       const out: Float32Array[] = [];
       for (const [i, face] of faces.entries()) {
         assertImage(`faces[${i}]`, face);
-        const res = await session.run({ [input!.name]: arcfaceInput(face, options) }, { outputs: [output!.name], ...(o.signal ? { signal: o.signal } : {}) });
+        const feed = insightface ? insightfaceInput(face) : arcfaceInput(face, options);
+        const res = await session.run({ [input!.name]: feed }, { outputs: [output!.name], ...(o.signal ? { signal: o.signal } : {}) });
         out.push(Float32Array.from(res[output!.name]!.data as Float32Array));
       }
       return out;

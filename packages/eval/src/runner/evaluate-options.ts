@@ -18,7 +18,7 @@ export interface EvaluateFoldersOptions {
   /** Pixels cut from each edge for PSNR/SSIM/NIQE (default 0). */
   cropBorder?: number;
   /** Models and data some metrics need (NIQE parameters, LPIPS trunk and weights, FID's Inception and statistics). */
-  models?: Pick<PairScorerOptions, 'niqeParams' | 'lpips'> & { fid?: FidModels };
+  models?: Pick<PairScorerOptions, 'niqeParams' | 'lpips' | 'identityModel'> & { fid?: FidModels };
   /** Worker threads (0 = this thread). Default: the number of cores. */
   workers?: number;
   /** Continue a run that stopped, keeping the rows already in `results.jsonl` whose images did not change. */

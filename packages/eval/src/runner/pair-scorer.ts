@@ -1,5 +1,6 @@
 import { DiffmacError, readImage, type ColorImage } from '@diffmac/core';
 import { createMetric, listMetrics, type Metric } from '../api/metrics';
+import { createArcFaceEmbedder, type IdentityEmbedder } from '../identity/arcface';
 import type { NiqeParams } from '../niqe/niqe';
 import { getProtocol, listProtocols, type ProtocolName } from '../protocols/protocols';
 
@@ -20,6 +21,11 @@ export interface PairScorerOptions {
   niqeParams?: NiqeParams;
   /** LPIPS: an ONNX trunk file and the five linear weight vectors. */
   lpips?: { trunk: string; linearWeights: Float32Array[] };
+  /**
+   * idcos/deg: an ArcFace ONNX file instead of the embedded 128-D net: the BFR papers' grey
+   * ResNet-18 ([N, 1, 128, 128]) or an insightface export ([N, 3, 112, 112]), told apart by its signature.
+   */
+  identityModel?: string;
 }
 
 /** Scores one image pair. */
@@ -82,17 +88,23 @@ async function load(file: string): Promise<ColorImage<Uint8Array>> {
 export function createPairScorer(options: PairScorerOptions): PairScorer {
   validateScorerOptions(options);
   let metrics: Promise<Metric[]> | undefined;
+  let embedder: IdentityEmbedder | undefined;
   const ready = () =>
-    (metrics ??= Promise.all(
-      options.metrics.map((name) =>
-        createMetric(name, {
-          protocol: options.protocol,
-          cropBorder: options.cropBorder ?? 0,
-          ...(options.niqeParams ? { niqeParams: options.niqeParams } : {}),
-          ...(options.lpips ? { lpips: options.lpips } : {}),
-        }),
-      ),
-    ));
+    (metrics ??= (async () => {
+      // One identity model for idcos and deg together.
+      if (options.identityModel && options.metrics.some((m) => m === 'idcos' || m === 'deg')) embedder = await createArcFaceEmbedder({ model: options.identityModel });
+      return Promise.all(
+        options.metrics.map((name) =>
+          createMetric(name, {
+            protocol: options.protocol,
+            cropBorder: options.cropBorder ?? 0,
+            ...(options.niqeParams ? { niqeParams: options.niqeParams } : {}),
+            ...(options.lpips ? { lpips: options.lpips } : {}),
+            ...(embedder ? { embedder } : {}),
+          }),
+        ),
+      );
+    })());
   return {
     async score(predPath, gtPath) {
       const list = await ready();
@@ -115,6 +127,7 @@ export function createPairScorer(options: PairScorerOptions): PairScorer {
     },
     async dispose() {
       if (metrics) for (const m of await metrics) await m.dispose();
+      await embedder?.dispose();
     },
   };
 }
