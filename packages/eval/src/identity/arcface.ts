@@ -120,7 +120,14 @@ export async function createArcFaceEmbedder(options: ArcFaceEmbedderOptions): Pr
   const output = session.outputs[0];
   const size = options.size ?? 128;
   // insightface's exports (`input.1`, [N, 3, 112, 112], RGB) next to the BFR papers' grey [N, 1, 128, 128].
-  const insightface = input !== undefined && input.shape.length === 4 && input.shape[1] === 3 && input.shape[2] === INSIGHTFACE_SIZE && input.shape[3] === INSIGHTFACE_SIZE;
+  const insightface =
+    input !== undefined &&
+    input.shape.length === 4 &&
+    input.shape[1] === 3 &&
+    input.shape[2] === INSIGHTFACE_SIZE &&
+    input.shape[3] === INSIGHTFACE_SIZE &&
+    output !== undefined &&
+    output.shape.length === 2;
   const fits =
     session.inputs.length === 1 &&
     input !== undefined &&
