@@ -6,7 +6,7 @@
  */
 export { DiffmacError, describeValue, invalidArgument } from './errors';
 export type { InferenceSession, RunOptions, Tensor, TensorData, TensorDataType, TensorSignature } from './inference/types';
-// core-A: inference seam and ONNX builder
+// Inference seam (ONNX Runtime sessions) and the ONNX graph builder
 export { createSession, type GraphOptimizationLevel, type ModelSession, type SessionOptions } from './inference/session';
 export { executionProvidersByDevice, executionProvidersFor, inferenceDevices, type InferenceDevice } from './inference/devices';
 export { checkTensorsFinite } from './inference/finite';
@@ -68,7 +68,7 @@ export { ClipTokenizer, loadClipTokenizer, tokenizerKind, type ClipTokenizerFile
 export { clipBpe, clipByteEncoder, clipCleanText, clipPreTokens } from './text/clip-bpe';
 export { encodePrompt, type EncodePromptOptions, type EncodedPrompt } from './text/encode-prompt';
 export type { ColorImage, ImagePixels, RasterImage } from './image/types';
-// core-B: tensors, tiling, RNG re-export, image I/O, VAE
+// Tensors, tiling, RNG re-export, image I/O and the VAE
 export { assertFloat32, assertShape, assertTensor, formatShape, shapeSize } from './tensor/shape';
 export { hwcToNchw, nchwToHwc } from './tensor/layout';
 export { signedToUnit, unitToSigned } from './tensor/range';

@@ -6,7 +6,7 @@
  */
 export { DiffmacError } from '@diffmac/core';
 export type { DetectedFace, DetectOptions, FaceDetector, FiveLandmarks, Point } from './detection/types';
-// face-align-B: detection (embedded face-api detector, embedder, ONNX detector decoders)
+// Face detection (embedded face-api detector, embedder, ONNX detector decoders)
 export { createDefaultDetector, type DefaultDetectorOptions } from './detection/face-api/default-detector';
 export { createFaceEmbedder, type EmbedOptions, type FaceEmbedder, type FaceEmbedderOptions } from './detection/face-api/face-embedder';
 export { convertFaceApiModel, faceApiModelDir, type FaceApiModelOptions } from './detection/face-api/face-api-models';
