@@ -29,7 +29,9 @@ try {
   });
   const app = path.join(work, 'app');
   fs.mkdirSync(app);
-  fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'pack-check', private: true, version: '0.0.0' }));
+  // The same install-script denials as the repository (onnxruntime-node's would try to download CUDA files).
+  const { allowScripts } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'pack-check', private: true, version: '0.0.0', ...(allowScripts ? { allowScripts } : {}) }));
   fs.copyFileSync(path.join(root, '.npmrc'), path.join(app, '.npmrc'));
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs], { cwd: app, stdio: 'pipe' });
   // Subpath entries a package exports besides '.', e.g. '@diffmac/queue/testing'.
