@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -134,12 +134,17 @@ describe('writeTinyBundle + loadBundle', () => {
 describe('bad bundles', () => {
   it('missing folder, manifest or file: BUNDLE_MISSING_FILE naming where to put it', async () => {
     expect((await failure(join(work, 'absent-folder'))).code).toBe('BUNDLE_MISSING_FILE');
+    // A folder as exported, without diffmac.json, loads with the manifest inferred in memory (issue 13);
+    // a folder with no models at all still names the manifest it lacks.
     const noManifest = join(work, 'no-manifest');
     await cp(tiny, noManifest, { recursive: true });
     await rm(join(noManifest, 'diffmac.json'));
-    const e1 = await failure(noManifest);
+    expect((await loadBundle(noManifest)).componentNames).toContain('unet');
+    const nothing = join(work, 'no-models');
+    await cp(join(tiny, 'scheduler'), join(nothing, 'notes'), { recursive: true });
+    const e1 = await failure(nothing);
     expect(e1.code).toBe('BUNDLE_MISSING_FILE');
-    expect(e1.message).toContain(join(noManifest, 'diffmac.json'));
+    expect(e1.message).toContain(join(nothing, 'diffmac.json'));
     const noUnet = await variant('no-unet', async (dir) => rm(join(dir, 'unet/model.onnx')));
     const e2 = await failure(noUnet);
     expect(e2.code).toBe('BUNDLE_MISSING_FILE');
@@ -408,7 +413,8 @@ describe('createBundleManifest', () => {
     await cp(join(work, 'lone-src', 'model.onnx'), join(dir, 'model.onnx'), { recursive: true });
     const made = await createBundleManifest(dir, { write: false });
     expect(made.components.restorer!.inputs!.map((i) => i.name)).toEqual(['input', 'w']);
-    await expect(loadBundle(dir)).rejects.toMatchObject({ code: 'BUNDLE_MISSING_FILE' }); // write: false wrote nothing
+    await expect(readdir(dir)).resolves.toEqual(['model.onnx']); // write: false wrote nothing
+    expect((await loadBundle(dir)).component('restorer').path).toBe(join(dir, 'model.onnx')); // inferred in memory
     await createBundleManifest(dir);
     expect((await loadBundle(dir)).component('restorer').path).toBe(join(dir, 'model.onnx'));
     expect(buildTinyRestorer).toBeTypeOf('function');

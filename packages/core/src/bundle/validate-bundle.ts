@@ -226,7 +226,16 @@ export async function validateBundle(root: string, options: ValidateBundleOption
     });
   }
   const manifestPath = join(root, MANIFEST_FILE);
-  if (inMemory === undefined && (await kindOf(manifestPath)) !== 'file') throw missing(root, MANIFEST_FILE, `the manifest ${MANIFEST_FILE}`);
+  if (inMemory === undefined && (await kindOf(manifestPath)) !== 'file') {
+    // A folder as exported (Optimum's SD layout, or one restorer .onnx of any name) without diffmac.json:
+    // the manifest is inferred in memory as `bundle init` would write it (init stays for pinning digests).
+    try {
+      inMemory = await createBundleManifest(root, { write: false, ...(signal ? { signal } : {}) });
+    } catch (error) {
+      if (error instanceof DiffmacError && error.code === 'BUNDLE_MISSING_FILE') throw missing(root, MANIFEST_FILE, `the manifest ${MANIFEST_FILE}`);
+      throw error;
+    }
+  }
   const manifest = inMemory ?? parseBundleManifest(await readJson(manifestPath, manifestPath), manifestPath);
 
   const files = Object.keys(manifest.files);
