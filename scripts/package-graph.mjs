@@ -1,15 +1,17 @@
 // The allowed dependency graph between @diffmac packages (docs/guide/architecture.md explains it).
 // Both the lint check and the docs' graph figure read this one table.
 export const allowedInternal = {
-  scheduler: [],
-  mib: [],
-  core: ['scheduler', 'mib'],
-  'face-align': ['core'],
-  eval: ['core', 'face-align'],
+  // The bottom: one error class, checks, Tensor and image types, RNGs, numerics and pixel operations.
+  base: [],
+  scheduler: ['base'],
+  mib: ['base'],
+  core: ['base', 'scheduler', 'mib'],
+  'face-align': ['base', 'core'],
+  eval: ['base', 'core', 'face-align'],
   // The dataset queue (BullMQ + Redis): job ids, workers and the eval merge on top of core and eval.
-  queue: ['core', 'eval'],
+  queue: ['base', 'core', 'eval'],
   // cli is the top: it may use anything below it (selfcheck and --sampler use the leaves directly).
-  cli: ['scheduler', 'mib', 'core', 'face-align', 'eval', 'queue'],
+  cli: ['base', 'scheduler', 'mib', 'core', 'face-align', 'eval', 'queue'],
 };
 
 /** Packages that may import onnxruntime directly: the one inference seam lives in core. */

@@ -1,6 +1,6 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { DiffmacError } from '@diffmac/core';
+import { DiffmacError } from '@diffmac/base';
 
 /** One input and the name stem its outputs take in the output folder. */
 export interface PlannedInput {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DiffmacError } from '@diffmac/core';
+import { DiffmacError } from '@diffmac/base';
 
 /**
  * Read the JSON file a command-line option names: a typed error saying which option, which file

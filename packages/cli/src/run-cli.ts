@@ -1,4 +1,4 @@
-import { DiffmacError } from '@diffmac/core';
+import { DiffmacError } from '@diffmac/base';
 import { ExitCode, type CliIo, type Command } from './command';
 import { commands } from './commands';
 import { UsageError } from './usage-error';

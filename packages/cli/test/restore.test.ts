@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { imageToTensor, readImage, resizeBilinearNchw, tensorToImage, writeImage, type RasterImage } from '@diffmac/core';
+import { type RasterImage } from '@diffmac/base';
+import { imageToTensor, readImage, resizeBilinearNchw, tensorToImage, writeImage } from '@diffmac/core';
 import { cli } from './helpers';
 
 const gtDir = fileURLToPath(new URL('../../../../shared/golden/metrics/images/gt/', import.meta.url));

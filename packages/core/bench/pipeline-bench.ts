@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRng } from '@diffmac/scheduler';
+import { createRng } from '@diffmac/base';
 import { createPresetPipeline, loadBundle, writeTinyBundle, type InferenceSession, type PresetPipelineOptions } from '../src/index';
 
 const args = process.argv.slice(2);

@@ -12,7 +12,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { createRng } from '@diffmac/scheduler';
+import { createRng } from '@diffmac/base';
 import { buildTinyUnet, createSession, type Tensor } from '../src/index';
 
 const args = process.argv.slice(2);

@@ -4,7 +4,8 @@
  * @packageDocumentation
  * @module @diffmac/core
  */
-export { DiffmacError, describeValue, invalidArgument } from './errors';
+// The error class, Tensor and image types, and RNGs live in @diffmac/base; re-exported here for one release.
+export { DiffmacError, describeValue, invalidArgument, type DiffmacErrorCode } from '@diffmac/base';
 export type { InferenceSession, RunOptions, Tensor, TensorData, TensorDataType, TensorSignature } from './inference/types';
 // Inference seam (ONNX Runtime sessions) and the ONNX graph builder
 export { createSession, type GraphOptimizationLevel, type ModelSession, type SessionOptions } from './inference/session';
@@ -86,7 +87,7 @@ export {
 export { planTiles, tileWeights, type BlendRamp, type TilePlan, type TileRect } from './tensor/tiling';
 export { cropNchw, padNchwEdge } from './tensor/crop-pad';
 export { runTiled, type RunTiledOptions, type TileProgressEvent } from './tensor/run-tiled';
-export { createRng, randn, type NoiseSource, type Rng } from './rng';
+export { createRng, randn, type NoiseSource, type Rng } from '@diffmac/base';
 export { float16ToFloat32, float32ToFloat16, halfToNumber, numberToHalf } from './tensor/float16';
 // PyTorch checkpoints: restricted unpickler, zip and legacy torch.save formats, lazy tensors
 export { bytesSource, fileSource, type ByteSource } from './checkpoint/byte-source';

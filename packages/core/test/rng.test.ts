@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { createRng as baseRng } from '@diffmac/base';
 import { createRng as schedulerRng } from '@diffmac/scheduler';
 import { DiffmacError, createRng, randn } from '@diffmac/core';
 
 describe('rng re-export and randn', () => {
-  it('is the scheduler’s generator, not a second one', () => {
-    expect(createRng).toBe(schedulerRng);
+  it('is base’s generator (re-exported by scheduler and core), not a second one', () => {
+    expect(createRng).toBe(baseRng);
+    expect(schedulerRng).toBe(baseRng);
   });
 
   it('randn fills a float32 tensor with the stream’s normals', () => {

@@ -1,4 +1,4 @@
-import { createRng } from '@diffmac/scheduler';
+import { createRng } from '@diffmac/base';
 import { describe, expect, it } from 'vitest';
 import { DiffmacError, buildTinyModel, createSession, tinyModelRoles, type Tensor } from '../src/index';
 

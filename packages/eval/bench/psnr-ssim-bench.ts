@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import { ScoreAccumulator } from '../src/api/accumulator';
 import { psnr } from '../src/metrics/psnr';
 import { ssim } from '../src/metrics/ssim';
-import type { ColorImage } from '@diffmac/core';
+import type { ColorImage } from '@diffmac/base';
 
 type Scores = { psnr: number; ssim: number; psnr_y: number; ssim_y: number };
 

@@ -1,7 +1,8 @@
 import { copyFile, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createRng, readImage, type ColorImage } from '@diffmac/core';
+import { createRng, type ColorImage } from '@diffmac/base';
+import { readImage } from '@diffmac/core';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { degradationPreset, degradationPresets } from '../src/degradation/presets';

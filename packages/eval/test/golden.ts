@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import type { ColorImage } from '@diffmac/core';
+import type { ColorImage } from '@diffmac/base';
 
 /** The shared golden metrics folder. */
 export const goldenDir = new URL('../../../../shared/golden/metrics/', import.meta.url);

@@ -8,7 +8,8 @@ import { evaluateFolders, EVAL_LOCK_FILE } from '../src/runner/evaluate-folders'
 import { summarize } from '../src/runner/aggregate';
 import { summarizeRows } from '../src/runner/run-summary';
 import { psnr } from '../src/metrics/psnr';
-import { readImage, type ColorImage } from '@diffmac/core';
+import { type ColorImage } from '@diffmac/base';
+import { readImage } from '@diffmac/core';
 
 // Small deterministic images: gt/<i>.png and a restored copy with a few pixels changed.
 async function png(file: string, seed: number, tweak = 0): Promise<void> {

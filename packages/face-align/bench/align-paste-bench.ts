@@ -1,5 +1,6 @@
 // TypeScript side of the align + warp + paste-back benchmark (bundled and run by run.mjs).
-import { readImage, type ColorImage } from '@diffmac/core';
+import { type ColorImage } from '@diffmac/base';
+import { readImage } from '@diffmac/core';
 import { alignFace, estimateSimilarity, ffhqTemplate, pasteBack, warpAffine } from '../src/index';
 
 const [photoPath, landmarksJson, runsArg] = process.argv.slice(2);

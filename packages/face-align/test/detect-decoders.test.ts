@@ -3,7 +3,8 @@
  * constants (and, for YuNet, a simple function of the input), so the decoding maths is checked
  * against hand-computed boxes and landmarks.
  */
-import { createSession, DiffmacError, OnnxGraphBuilder } from '@diffmac/core';
+import { DiffmacError } from '@diffmac/base';
+import { createSession, OnnxGraphBuilder } from '@diffmac/core';
 import { describe, expect, it } from 'vitest';
 import {
   createRetinaFaceDetector,

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { DiffmacError } from '@diffmac/core';
+import { DiffmacError } from '@diffmac/base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDefaultDetector, type FaceDetector } from '../src/index';
 import { alignDir, dist, goldenFaces, readRgb, testCacheDir } from './detect-helpers';

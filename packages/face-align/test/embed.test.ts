@@ -1,4 +1,4 @@
-import { DiffmacError } from '@diffmac/core';
+import { DiffmacError } from '@diffmac/base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFaceEmbedder, type FaceEmbedder } from '../src/index';
 import { alignDir, crop, readRgb, testCacheDir, type RgbImage } from './detect-helpers';

@@ -1,4 +1,4 @@
-import { DiffmacError as CoreError } from '@diffmac/core';
+import { DiffmacError as CoreError } from '@diffmac/base';
 import { expect, it } from 'vitest';
 import { DiffmacError } from '../src/index';
 

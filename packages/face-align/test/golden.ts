@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
-import type { ColorImage } from '@diffmac/core';
+import type { ColorImage } from '@diffmac/base';
 
 /** shared/golden/ resolved from this test folder. */
 export const goldenRoot = new URL('../../../../shared/golden/', import.meta.url);

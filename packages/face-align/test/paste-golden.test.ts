@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ColorImage } from '@diffmac/core';
+import type { ColorImage } from '@diffmac/base';
 import { pasteBackDetailed } from '../src/paste/paste-back';
 import { alignRoot, diff, flat, loadCases, readRgb } from './golden';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DiffmacError, type ColorImage } from '@diffmac/core';
+import { DiffmacError, type ColorImage } from '@diffmac/base';
 import { pasteBack, pasteBackDetailed } from '../src/paste/paste-back';
 import { ffhqTemplate } from '../src/geometry/template';
 import { estimateSimilarity } from '../src/geometry/estimate-similarity';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DiffmacError, type ColorImage } from '@diffmac/core';
+import { DiffmacError, type ColorImage } from '@diffmac/base';
 import { restoreFaces, type RestoreFacesEvent } from '../src/helper/restore-faces';
 import { selectFaces } from '../src/helper/select-faces';
 import { alignFace } from '../src/align/align-face';

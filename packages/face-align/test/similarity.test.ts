@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DiffmacError } from '@diffmac/core';
+import { DiffmacError } from '@diffmac/base';
 import { estimateSimilarity, estimateSimilarityWithInliers } from '../src/geometry/estimate-similarity';
 import { applyAffine, composeAffine, invertAffine, type AffineMatrix } from '../src/geometry/affine';
 import { ffhqTemplate, ffhqTemplateWithSize } from '../src/geometry/template';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DiffmacError, type ColorImage } from '@diffmac/core';
+import { DiffmacError, type ColorImage } from '@diffmac/base';
 import { warpAffine } from '../src/warp/warp-affine';
 import { borderIndex } from '../src/warp/border';
 import { diff } from './golden';

@@ -1,4 +1,4 @@
-import { DiffmacError } from '@diffmac/core';
+import { DiffmacError } from '@diffmac/base';
 
 /** Where the Redis that holds the queue is. */
 export interface QueueConnection {

@@ -1,5 +1,5 @@
 import { Queue, type Job } from 'bullmq';
-import { DiffmacError } from '@diffmac/core';
+import { DiffmacError } from '@diffmac/base';
 import { isJobDone } from './atomic-write';
 import { redisOptions, type QueueConnection } from './connection';
 import { DEFAULT_QUEUE_NAME, QUEUE_PREFIX, type DatasetJob, type StoredJobData } from './dataset-job';

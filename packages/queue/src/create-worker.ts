@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
-import { DiffmacError } from '@diffmac/core';
+import { DiffmacError } from '@diffmac/base';
 import { isJobDone } from './atomic-write';
 import { redisOptions, type QueueConnection } from './connection';
 import { DEFAULT_QUEUE_NAME, QUEUE_PREFIX, type StoredJobData } from './dataset-job';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { invalidArgument } from '@diffmac/core';
+import { invalidArgument } from '@diffmac/base';
 
 /**
  * The seed of one image of a dataset run, from the run's seed and the image's name (sha256, 31

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DiffmacError } from '@diffmac/core';
+import { DiffmacError } from '@diffmac/base';
 import { createQueue, createWorker, datasetJobId, imageSeed, isJobDone, parseQueueUrl, writeDoneFile, type DatasetJob, type WorkerEvent } from '../src/index';
 import { startRedisServer, type RedisServer } from '../src/testing';
 

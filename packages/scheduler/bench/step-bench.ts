@@ -8,7 +8,7 @@ import { SAMPLERS } from '../src/registry';
 import { resolveConfig } from '../src/config';
 import { FUNCTIONAL_SAMPLERS } from '../src/functional/sample';
 import type { Denoiser } from '../src/functional/types';
-import { createRng } from '../src/rng';
+import { createRng } from '@diffmac/base';
 import type { Scheduler } from '../src/types';
 
 const SHAPE = 1 * 4 * 64 * 64;

@@ -1,23 +1,16 @@
+import { DiffmacError, type DiffmacErrorCode, type DiffmacErrorDetails } from '@diffmac/base';
+
 /**
- * Typed error of @diffmac/scheduler (this package has no dependencies, so it does not share
- * core's class; the shape is the same: `code`, `argument`, `expected`, `received`).
+ * Typed error of @diffmac/scheduler: a {@link DiffmacError} (from @diffmac/base) named for this
+ * package, with its `code`, `argument`, `expected` and `received`.
  *
  * @example
  * try { createScheduler('Nope', {}); } catch (e) { if (e instanceof SchedulerError) e.code; // 'UNKNOWN_SCHEDULER'
  * }
  */
-export class SchedulerError extends Error {
-  readonly code: string;
-  readonly argument: string | undefined;
-  readonly expected: string | undefined;
-  readonly received: string | undefined;
-
-  constructor(code: string, message: string, details: { argument?: string; expected?: string; received?: string } = {}) {
-    super(message);
+export class SchedulerError extends DiffmacError {
+  constructor(code: DiffmacErrorCode, message: string, details: DiffmacErrorDetails = {}) {
+    super(code, message, details);
     this.name = 'SchedulerError';
-    this.code = code;
-    this.argument = details.argument;
-    this.expected = details.expected;
-    this.received = details.received;
   }
 }

@@ -5,7 +5,8 @@
  * @module @diffmac/scheduler
  */
 export { SchedulerError } from './errors';
-export { createRng, type NoiseSource, type Rng, type RngOptions } from './rng';
+// The seeded generators moved to @diffmac/base; re-exported here for one release.
+export { createRng, type NoiseSource, type Rng, type RngOptions } from '@diffmac/base';
 export type { ConfigValue, CreateSchedulerOptions, Logger, ResolvedConfig, Scheduler, SchedulerConfig, SchedulerConfigJson, StepOptions, StepResult } from './types';
 export { BETA_SCHEDULES, CONFIG_SPECS, PREDICTION_TYPES, TIMESTEP_SPACINGS, configBoolean, configClassNames, configNumber, configNumberOrNull, configString, requireSupported, resolveConfig, withConfig, type ConfigSpec, type OptionSpec } from './config';
 export { betasForConfig, cosineBetas, cumprodF32, linspaceF32, noiseScheduleForConfig, rescaleZeroTerminalSnr, type NoiseSchedule, type NoiseScheduleOptions } from './noise-schedule';

@@ -2,7 +2,7 @@
  * Shared types of @diffmac/scheduler: the class-layer `Scheduler` contract (diffusers parity),
  * step options and results, configs and the injected logger.
  */
-import type { NoiseSource } from './rng';
+import type { NoiseSource } from '@diffmac/base';
 
 /** A config value as diffusers writes it in `scheduler_config.json`. */
 export type ConfigValue = number | string | boolean | null | readonly number[] | readonly string[];

@@ -1,7 +1,8 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DiffmacError, readImage, writeFileAtomic, writeImage, type ColorImage } from '@diffmac/core';
+import { DiffmacError, type ColorImage } from '@diffmac/base';
+import { readImage, writeFileAtomic, writeImage } from '@diffmac/core';
 import {
   createDefaultDetector,
   invertAffine,

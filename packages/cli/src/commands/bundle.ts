@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DiffmacError, createBundleManifest, isHubId, loadBundle, writeTinyBundle, type BundleManifest, type ModelBundle, type TinyBundleKind } from '@diffmac/core';
+import { DiffmacError } from '@diffmac/base';
+import { createBundleManifest, isHubId, loadBundle, writeTinyBundle, type BundleManifest, type ModelBundle, type TinyBundleKind } from '@diffmac/core';
 import { ExitCode, type CliIo, type Command } from '../command';
 import { createProgressBar } from '../progress';
 import { accepts, numberOption } from '../number-option';

@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { DiffmacError } from '@diffmac/core';
+import { DiffmacError } from '@diffmac/base';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';

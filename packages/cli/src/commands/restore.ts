@@ -1,25 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  createPresetPipeline,
-  DEFAULT_PIXEL_LIMIT,
-  DiffmacError,
-  imageToTensor,
-  loadBundle,
-  pipelinePresets,
-  readImage,
-  resizeBilinearNchw,
-  samplerKind,
-  tensorToImage,
-  writeFileAtomic,
-  writeImage,
-  type ModelBundle,
-  type Pipeline,
-  type PipelineEvent,
-  type PipelinePreset,
-  type PresetPipelineOptions,
-} from '@diffmac/core';
+import { DiffmacError } from '@diffmac/base';
+import { createPresetPipeline, DEFAULT_PIXEL_LIMIT, imageToTensor, loadBundle, pipelinePresets, readImage, resizeBilinearNchw, samplerKind, tensorToImage, writeFileAtomic, writeImage, type ModelBundle, type Pipeline, type PipelineEvent, type PipelinePreset, type PresetPipelineOptions } from '@diffmac/core';
 import { createDefaultDetector, type FaceDetector } from '@diffmac/face-align';
 import { ExitCode, type CliIo, type Command } from '../command';
 import { createProgressBar } from '../progress';

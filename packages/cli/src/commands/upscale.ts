@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createEsrganUpsampler, DiffmacError, readImage, writeImage, type EsrganScale, type EsrganUpsampler } from '@diffmac/core';
+import { DiffmacError } from '@diffmac/base';
+import { createEsrganUpsampler, readImage, writeImage, type EsrganScale, type EsrganUpsampler } from '@diffmac/core';
 import type { Command } from '../command';
 import { accepts, numberOption } from '../number-option';
 import { assertOutputFolder, checkOutputs, planOutputs } from '../output-plan';

@@ -1,7 +1,8 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import { colourFix, createEsrganUpsampler, imageToTensor, readImage, tensorToImage, writeImage, type ColorImage, type EsrganUpsampler } from '@diffmac/core';
+import { type ColorImage } from '@diffmac/base';
+import { colourFix, createEsrganUpsampler, imageToTensor, readImage, tensorToImage, writeImage, type EsrganUpsampler } from '@diffmac/core';
 import { listImages } from '@diffmac/eval';
 
 /** A built-in "restorer" that needs no model, to anchor a table. */

@@ -1,4 +1,5 @@
-import type { ColorImage, Pipeline, PipelineEvent } from '@diffmac/core';
+import type { ColorImage } from '@diffmac/base';
+import type { Pipeline, PipelineEvent } from '@diffmac/core';
 import { restoreFaces, type BackgroundUpsampler, type DetectedFace, type FaceDetector } from '@diffmac/face-align';
 
 /** One face of a restored photo, as the JSON summary lists it. */

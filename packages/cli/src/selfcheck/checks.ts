@@ -1,4 +1,5 @@
-import { DiffmacError, createSession } from '@diffmac/core';
+import { DiffmacError } from '@diffmac/base';
+import { createSession } from '@diffmac/core';
 import { MibError, createGaussianChannel, stableDiffusionAlphasCumprod } from '@diffmac/mib';
 import { SchedulerError } from '@diffmac/scheduler';
 import { buildTinyUnet, createSession as createTinySession } from '@diffmac/core';

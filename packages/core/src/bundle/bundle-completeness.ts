@@ -3,7 +3,7 @@
  * signatures of its models: checked by `validateBundle`, so an incomplete bundle is refused before
  * inference instead of failing deep inside it.
  */
-import { DiffmacError } from '../errors';
+import { DiffmacError } from '@diffmac/base';
 import type { TensorSignature } from '../inference/types';
 import type { BundleManifest } from './manifest';
 import type { BundleRole } from './roles';

@@ -5,7 +5,7 @@
  */
 import { readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { DiffmacError, invalidArgument } from '../errors';
+import { DiffmacError, invalidArgument } from '@diffmac/base';
 import { readOnnxSignatureFile } from '../onnx/read-signature-file';
 import { sha256File } from './digest';
 import { MANIFEST_FILE, type BundleComponentSpec, type BundleManifest, type BundleTensorSpec, type Parameterization } from './manifest';

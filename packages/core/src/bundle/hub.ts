@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DiffmacError } from '../errors';
+import { DiffmacError } from '@diffmac/base';
 import { sha256File } from './digest';
 import { MANIFEST_FILE, parseBundleManifest } from './manifest';
 import { resolveInsideBundle } from './paths';

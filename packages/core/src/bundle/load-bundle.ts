@@ -2,7 +2,7 @@
  * Load a model bundle (a folder, or a Hub id) after validating all of it.
  */
 import { stat } from 'node:fs/promises';
-import { DiffmacError } from '../errors';
+import { DiffmacError } from '@diffmac/base';
 import { createSession, type ModelSession, type SessionOptions } from '../inference/session';
 import type { TensorSignature } from '../inference/types';
 import { isHubId, resolveHubBundle, type HubBundleOptions } from './hub';

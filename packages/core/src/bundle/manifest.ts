@@ -2,7 +2,7 @@
  * `diffmac.json`: the manifest that names each component's role, tensors, parameterisation,
  * resolution and file digests. Parsed strictly, with a typed error per problem.
  */
-import { DiffmacError } from '../errors';
+import { DiffmacError } from '@diffmac/base';
 import type { TensorDataType } from '../inference/types';
 import { bundleRoleNames, bundleRoles, type BundleRole } from './roles';
 

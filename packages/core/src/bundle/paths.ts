@@ -3,7 +3,7 @@
  */
 import { realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { DiffmacError } from '../errors';
+import { DiffmacError } from '@diffmac/base';
 
 function escapes(root: string, target: string): boolean {
   const rel = relative(root, target);

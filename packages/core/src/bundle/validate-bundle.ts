@@ -4,7 +4,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { DiffmacError } from '../errors';
+import { DiffmacError } from '@diffmac/base';
 import type { TensorSignature } from '../inference/types';
 import { readOnnxSignatureFile } from '../onnx/read-signature-file';
 import { checkBundleComplete } from './bundle-completeness';

@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { DiffmacError } from '../errors';
+import { DiffmacError } from '@diffmac/base';
 
 /**
  * Random-access bytes: a file read on demand or a buffer already in memory. Readers of

@@ -1,4 +1,4 @@
-import { DiffmacError } from '../errors';
+import { DiffmacError } from '@diffmac/base';
 import type { PytorchCheckpoint } from './pytorch-checkpoint';
 import { CheckpointTensorRef } from './tensor-ref';
 

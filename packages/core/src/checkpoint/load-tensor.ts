@@ -1,4 +1,4 @@
-import { DiffmacError } from '../errors';
+import { DiffmacError } from '@diffmac/base';
 import type { Tensor, TensorData, TensorDataType } from '../inference/types';
 import { float16ToFloat32 } from '../tensor/float16';
 import { checkpointElementSize, type CheckpointDType, type CheckpointTensorRef } from './tensor-ref';

@@ -1,4 +1,4 @@
-import { DiffmacError } from '../errors';
+import { DiffmacError } from '@diffmac/base';
 import { bytesSource, fileSource, type ByteSource } from './byte-source';
 import type { PytorchCheckpoint } from './pytorch-checkpoint';
 import { isTar, readLegacyCheckpoint } from './read-legacy-checkpoint';

@@ -1,4 +1,4 @@
-import { DiffmacError } from '../errors';
+import { DiffmacError } from '@diffmac/base';
 import type { Tensor } from '../inference/types';
 import type { ByteSource } from './byte-source';
 import { tensorFromSpan, type LoadTensorOptions } from './load-tensor';

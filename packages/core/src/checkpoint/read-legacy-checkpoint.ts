@@ -1,4 +1,4 @@
-import { DiffmacError, describeValue } from '../errors';
+import { DiffmacError, describeValue } from '@diffmac/base';
 import type { ByteSource } from './byte-source';
 import { unpickle } from './pickle-machine';
 import { PytorchCheckpoint } from './pytorch-checkpoint';

@@ -1,4 +1,4 @@
-import { DiffmacError } from '../errors';
+import { DiffmacError } from '@diffmac/base';
 
 /** Element types a checkpoint tensor can have (PyTorch storage types and numpy dtypes). */
 export type CheckpointDType = 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';

@@ -1,4 +1,4 @@
-import { DiffmacError, describeValue } from '../errors';
+import { DiffmacError, describeValue } from '@diffmac/base';
 import { isPickleTuple, type PickleHooks } from './pickle-machine';
 import { CheckpointTensorRef, checkpointElementSize, type CheckpointDType, type CheckpointStorage } from './tensor-ref';
 

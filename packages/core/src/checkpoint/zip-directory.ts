@@ -1,5 +1,5 @@
 import { inflateRawSync } from 'node:zlib';
-import { DiffmacError } from '../errors';
+import { DiffmacError } from '@diffmac/base';
 import type { ByteSource } from './byte-source';
 
 /** One member of a zip archive, located but not read. */

@@ -3,7 +3,7 @@
  * (match each channel's mean and unbiased standard deviation to a reference) and the wavelet fix
  * (keep the restored image's high frequencies, take the reference's lowest band).
  */
-import { DiffmacError } from '../errors';
+import { DiffmacError } from '@diffmac/base';
 import type { Tensor } from '../inference/types';
 import { assertFloat32, assertShape, formatShape } from '../tensor/shape';
 

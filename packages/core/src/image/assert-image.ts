@@ -1,4 +1,4 @@
-import { DiffmacError, describeValue } from '../errors';
+import { DiffmacError, describeValue } from '@diffmac/base';
 import type { RasterImage } from './types';
 
 /**

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
-import { DiffmacError, describeValue } from '../errors';
+import { DiffmacError, describeValue } from '@diffmac/base';
 import type { RasterImage } from './types';
 
 /** Default for {@link ReadImageOptions.pixelLimit}: 100 megapixels. */

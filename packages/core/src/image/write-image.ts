@@ -1,6 +1,6 @@
 import path from 'node:path';
 import sharp from 'sharp';
-import { DiffmacError, describeValue } from '../errors';
+import { DiffmacError, describeValue } from '@diffmac/base';
 import { writeFileAtomic } from '../io/write-file-atomic';
 import { float32ToUint16, float32ToUint8 } from '../tensor/dtype';
 import { assertRasterImage } from './assert-image';

@@ -1,7 +1,7 @@
 /**
  * The one table mapping diffmac device names to onnxruntime execution providers.
  */
-import { DiffmacError } from '../errors';
+import { DiffmacError } from '@diffmac/base';
 
 /** A device name a session can be created for. */
 export type InferenceDevice = 'cpu' | 'cuda' | 'tensorrt' | 'dml' | 'coreml' | 'webgpu' | 'qnn';

@@ -1,7 +1,7 @@
 /**
  * NaN/Inf checks on model outputs.
  */
-import { DiffmacError } from '../errors';
+import { DiffmacError } from '@diffmac/base';
 import type { Tensor } from './types';
 
 /**

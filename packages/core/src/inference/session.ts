@@ -4,7 +4,7 @@
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
-import { DiffmacError, invalidArgument } from '../errors';
+import { DiffmacError, invalidArgument } from '@diffmac/base';
 import { readOnnxSignature } from '../onnx/model-signature';
 import { readOnnxSignatureFile } from '../onnx/read-signature-file';
 import { executionProvidersFor, type InferenceDevice } from './devices';

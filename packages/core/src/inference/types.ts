@@ -4,25 +4,10 @@
  * `createSession` (in `session.ts`) touches onnxruntime.
  */
 
-/** Element types a tensor can hold, named as ONNX names them. */
-export type TensorDataType = 'float32' | 'float64' | 'float16' | 'int8' | 'uint8' | 'int32' | 'int64' | 'bool';
+import type { Tensor, TensorDataType } from '@diffmac/base';
 
-/** Typed-array storage for each {@link TensorDataType} (float16 is stored as raw Uint16 bits). */
-export type TensorData = Float32Array | Float64Array | Uint16Array | Int8Array | Uint8Array | Int32Array | BigInt64Array;
-
-/**
- * A dense row-major tensor. Plain data: any `{ data, shape }` object works, so packages that do
- * not depend on core (mib) can pass their own.
- *
- * @example
- * const latent: Tensor = { data: new Float32Array(4 * 64 * 64), shape: [1, 4, 64, 64] };
- */
-export interface Tensor {
-  readonly data: TensorData;
-  readonly shape: readonly number[];
-  /** Defaults to what `data`'s type implies (Float32Array → float32, ...). */
-  readonly dtype?: TensorDataType;
-}
+// The tensor types live in @diffmac/base; core re-exports them.
+export type { Tensor, TensorData, TensorDataType } from '@diffmac/base';
 
 /** A model input or output as the ONNX file declares it; symbolic dimensions are strings. */
 export interface TensorSignature {

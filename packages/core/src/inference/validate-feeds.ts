@@ -1,7 +1,7 @@
 /**
  * Check feeds against a model's declared inputs before anything reaches native code.
  */
-import { DiffmacError } from '../errors';
+import { DiffmacError, type DiffmacErrorCode } from '@diffmac/base';
 import type { Tensor, TensorDataType, TensorSignature } from './types';
 
 const storage: Readonly<Record<TensorDataType, string>> = {
@@ -34,7 +34,7 @@ export function dataTypeOfTensor(tensor: Tensor): TensorDataType {
   return 'float32';
 }
 
-function fail(code: string, model: string, tensor: string, what: string, expected: string, received: string): never {
+function fail(code: DiffmacErrorCode, model: string, tensor: string, what: string, expected: string, received: string): never {
   throw new DiffmacError(code, `${model}: input ${JSON.stringify(tensor)} ${what}: expected ${expected}, received ${received}`, {
     argument: tensor,
     expected,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { link, open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { DiffmacError } from '../errors';
+import { DiffmacError } from '@diffmac/base';
 
 /** Options of {@link writeFileAtomic}. */
 export interface WriteFileAtomicOptions {

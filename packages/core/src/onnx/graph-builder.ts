@@ -2,7 +2,7 @@
  * A low-level ONNX graph builder over onnx-proto: declare inputs, outputs, initialisers and nodes,
  * then serialise to the bytes of a valid `.onnx` file (opset 13, IR version 7 by default).
  */
-import { DiffmacError, invalidArgument } from '../errors';
+import { DiffmacError, invalidArgument } from '@diffmac/base';
 import type { TensorDataType } from '../inference/types';
 import { onnx, onnxElementType } from './proto';
 

@@ -1,7 +1,7 @@
 /**
  * Read an ONNX file's declared inputs and outputs from its protobuf, without onnxruntime.
  */
-import { DiffmacError } from '../errors';
+import { DiffmacError } from '@diffmac/base';
 import type { TensorSignature } from '../inference/types';
 import { dataTypeFromOnnx, onnx } from './proto';
 

@@ -5,7 +5,7 @@
  * checked with a few hundred kilobytes of reads.
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import { DiffmacError } from '../errors';
+import { DiffmacError } from '@diffmac/base';
 import { onnxModelSignature, type OnnxModelSignature } from './model-signature';
 import { onnx } from './proto';
 

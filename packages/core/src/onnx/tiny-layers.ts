@@ -2,7 +2,7 @@
  * Small layer helpers over {@link OnnxGraphBuilder} that draw their weights from an injected
  * noise source. The tiny models are written with these; real converters may use them too.
  */
-import type { NoiseSource } from '@diffmac/scheduler';
+import type { NoiseSource } from '@diffmac/base';
 import { OnnxGraphBuilder } from './graph-builder';
 
 /** Where a layer writes (the builder) and where its random weights come from. */

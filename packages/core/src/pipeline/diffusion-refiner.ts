@@ -4,7 +4,7 @@
  * guidance and an optional condition encoder (DiffBIR-style control from the Stage-I face).
  */
 import { createScheduler, sample, type SchedulerConfig } from '@diffmac/scheduler';
-import { DiffmacError } from '../errors';
+import { DiffmacError } from '@diffmac/base';
 import type { Parameterization } from '../bundle/manifest';
 import type { InferenceSession } from '../inference/types';
 import { decodeLatents } from '../vae/decode-latents';

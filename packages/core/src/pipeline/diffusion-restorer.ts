@@ -5,7 +5,7 @@
  * to the input's statistics.
  */
 import { sample, type FunctionalSamplerName, type SchedulerConfig } from '@diffmac/scheduler';
-import { DiffmacError } from '../errors';
+import { DiffmacError } from '@diffmac/base';
 import type { Parameterization } from '../bundle/manifest';
 import type { InferenceSession } from '../inference/types';
 import { decodeLatents } from '../vae/decode-latents';

@@ -4,7 +4,7 @@
  * then let the sampler continue from the aligned estimate.
  */
 import type { Denoiser } from '@diffmac/scheduler';
-import { DiffmacError } from '../errors';
+import { DiffmacError } from '@diffmac/base';
 import { channelMeanStd } from '../colour/colour-fix';
 import { formatShape } from '../tensor/shape';
 import type { FloatTensor } from './tensor-ops';

@@ -2,7 +2,7 @@
  * One-pass ONNX restorers (GFPGAN, CodeFormer with its fidelity weight, GPEN, RestoreFormer): RGB
  * in [-1, 1], NCHW, usually 512², one forward pass.
  */
-import { DiffmacError } from '../errors';
+import { DiffmacError } from '@diffmac/base';
 import type { InferenceSession, Tensor, TensorSignature } from '../inference/types';
 import { formatShape } from '../tensor/shape';
 import { asNchw, clampInPlace, clampTensor, concatBatch, resizeBilinearNchw, sliceBatch, type FloatTensor } from './tensor-ops';

@@ -6,7 +6,7 @@
  */
 import { createGaussianChannel, createLearnedBottleneck, type Bottleneck } from '@diffmac/mib';
 import type { FunctionalSamplerName } from '@diffmac/scheduler';
-import { DiffmacError, invalidArgument } from '../errors';
+import { DiffmacError, invalidArgument } from '@diffmac/base';
 import type { ModelBundle } from '../bundle/load-bundle';
 import type { ColourFixKind } from '../colour/colour-fix';
 import type { InferenceSession } from '../inference/types';

@@ -3,7 +3,7 @@
  * cut for img2img strength or started at a given training timestep.
  */
 import { createScheduler, FUNCTIONAL_SAMPLERS, listSamplers, type FunctionalSamplerName, type SchedulerConfig } from '@diffmac/scheduler';
-import { DiffmacError } from '../errors';
+import { DiffmacError } from '@diffmac/base';
 
 /** A sampler the pipeline accepts: a functional (k-diffusion) name or a diffusers scheduler class. */
 export type PipelineSampler = FunctionalSamplerName | (string & {});

@@ -2,9 +2,9 @@
  * Small NCHW float32 helpers the pipeline stages share (batch slicing, concatenation, resizing,
  * clamping, per-item noise).
  */
-import { DiffmacError } from '../errors';
+import { DiffmacError } from '@diffmac/base';
 import type { Tensor } from '../inference/types';
-import type { NoiseSource, Rng } from '../rng';
+import type { NoiseSource, Rng } from '@diffmac/base';
 import { assertFloat32, assertShape, formatShape } from '../tensor/shape';
 
 /** A float32 tensor (what every pipeline stage passes on). */

@@ -2,7 +2,7 @@
  * The shapes of the restoration pipeline: Restorer (Stage I) → Bottleneck (MIB) → Refiner
  * (Stage II) → colour fix, on aligned faces as float32 `[N, 3, H, W]` tensors in [-1, 1].
  */
-import type { Rng } from '../rng';
+import type { Rng } from '@diffmac/base';
 import type { FloatTensor } from './tensor-ops';
 
 /** The stages of a pipeline run, in order. */

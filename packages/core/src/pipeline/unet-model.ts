@@ -4,7 +4,7 @@
  * classifier-free guidance over a doubled batch.
  */
 import { modelDenoiser, type Denoiser, type DiffusionModel, type PredictionType } from '@diffmac/scheduler';
-import { DiffmacError } from '../errors';
+import { DiffmacError } from '@diffmac/base';
 import type { Parameterization } from '../bundle/manifest';
 import type { InferenceSession, Tensor, TensorSignature } from '../inference/types';
 import { formatShape } from '../tensor/shape';

@@ -1,4 +1,4 @@
-import { DiffmacError } from '../errors';
+import { DiffmacError } from '@diffmac/base';
 import type { Tensor } from '../inference/types';
 import type { RasterImage } from '../image/types';
 import { allocLike, assertTensor, formatShape } from './shape';

@@ -1,4 +1,4 @@
-import { DiffmacError } from '../errors';
+import { DiffmacError } from '@diffmac/base';
 import type { Tensor } from '../inference/types';
 import { allocLike, assertTensor, formatShape } from './shape';
 import type { TileRect } from './tiling';

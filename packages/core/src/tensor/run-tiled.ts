@@ -1,4 +1,4 @@
-import { DiffmacError, describeValue } from '../errors';
+import { DiffmacError, describeValue } from '@diffmac/base';
 import type { Tensor } from '../inference/types';
 import { cropNchw } from './crop-pad';
 import { assertFloat32, assertShape, formatShape } from './shape';

@@ -1,4 +1,4 @@
-import { DiffmacError, describeValue } from '../errors';
+import { DiffmacError, describeValue } from '@diffmac/base';
 
 /** One tile: a rectangle in the planned grid. */
 export interface TileRect {

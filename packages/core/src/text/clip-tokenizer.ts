@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DiffmacError } from '../errors';
+import { DiffmacError } from '@diffmac/base';
 import { clipBpe, clipByteEncoder, clipCleanText, clipPreTokens } from './clip-bpe';
 
 /** The files of a CLIP tokenizer folder as Optimum and diffusers ship them (no `tokenizer.json`). */

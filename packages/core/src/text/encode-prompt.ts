@@ -2,7 +2,7 @@
  * Text prompts → text-encoder hidden states, through @huggingface/transformers' tokenizer (loaded
  * only here) and the bundle's text encoder run through the one inference seam.
  */
-import { DiffmacError } from '../errors';
+import { DiffmacError } from '@diffmac/base';
 import type { ModelBundle } from '../bundle/load-bundle';
 import type { InferenceSession, Tensor } from '../inference/types';
 import { loadClipTokenizer, tokenizerKind } from './clip-tokenizer';

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DiffmacError } from '../errors';
+import { DiffmacError } from '@diffmac/base';
 import { convertTfjsLayers } from '../convert/tfjs-layers/convert-tfjs-layers';
 
 /** The scales the shipped ESRGAN-medium models upsample by. */

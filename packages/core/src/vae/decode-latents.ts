@@ -1,4 +1,4 @@
-import { DiffmacError } from '../errors';
+import { DiffmacError } from '@diffmac/base';
 import type { InferenceSession, Tensor } from '../inference/types';
 import { assertFloat32, assertShape, formatShape } from '../tensor/shape';
 import { batchItem, latentScaling, planVae, runVaeItem, type VaeOptions } from './vae-session';

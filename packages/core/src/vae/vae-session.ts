@@ -1,4 +1,4 @@
-import { DiffmacError, describeValue } from '../errors';
+import { DiffmacError, describeValue } from '@diffmac/base';
 import { checkTensorsFinite } from '../inference/finite';
 import type { InferenceSession, Tensor, TensorSignature } from '../inference/types';
 import { cropNchw, padNchwEdge } from '../tensor/crop-pad';

@@ -1,4 +1,4 @@
-import { DiffmacError } from '@diffmac/core';
+import { DiffmacError } from '@diffmac/base';
 
 /** How per-image scores become one number. Papers report the mean of per-image scores. */
 export type Reduction = 'mean' | 'median';

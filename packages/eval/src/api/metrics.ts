@@ -1,4 +1,4 @@
-import { DiffmacError, type ColorImage } from '@diffmac/core';
+import { DiffmacError, type ColorImage } from '@diffmac/base';
 import { createFaceEmbedder } from '@diffmac/face-align';
 import { frechetDistance, type FeatureStats } from '../fid/frechet';
 import { FeatureStatsAccumulator, type FidExtractor } from '../fid/fid';

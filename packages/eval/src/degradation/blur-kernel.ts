@@ -1,4 +1,4 @@
-import { invalidArgument } from '@diffmac/core';
+import { invalidArgument } from '@diffmac/base';
 
 /**
  * A bivariate Gaussian blur kernel as BasicSR's `bivariate_Gaussian` builds it: a `size`×`size`

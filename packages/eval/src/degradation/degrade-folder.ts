@@ -1,7 +1,8 @@
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { mkdir, readdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { createRng, DiffmacError, readImage, writeFailureReason, writeImage, type ColorImage } from '@diffmac/core';
+import { createRng, DiffmacError, type ColorImage } from '@diffmac/base';
+import { readImage, writeFailureReason, writeImage } from '@diffmac/core';
 import { degradeImage, type JpegRoundTrip } from './degrade-image';
 import { scanImageFolder } from '../image/scan-image-folder';
 import { realpathNearest } from '../runner/output-folder';

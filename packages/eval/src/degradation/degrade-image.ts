@@ -1,4 +1,5 @@
-import { encodeImage, invalidArgument, readImage, type ColorImage, type NoiseSource } from '@diffmac/core';
+import { invalidArgument, type ColorImage, type NoiseSource } from '@diffmac/base';
+import { encodeImage, readImage } from '@diffmac/core';
 import { gaussianKernel } from './blur-kernel';
 import { filter2d } from './filter2d';
 import { toFloatImage, toUint8Image, type FloatImage } from './float-image';

@@ -1,4 +1,4 @@
-import { DiffmacError } from '@diffmac/core';
+import { DiffmacError } from '@diffmac/base';
 
 /** Names of the degradation presets (PROTOCOLS.md §1). */
 export type DegradationPresetName = 'gfpgan' | 'codeformer' | 'difface-grid';

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { createSession, DiffmacError, type ColorImage, type InferenceSession, type SessionOptions } from '@diffmac/core';
+import { DiffmacError, type ColorImage } from '@diffmac/base';
+import { createSession, type InferenceSession, type SessionOptions } from '@diffmac/core';
 import { assertImage } from '../image/validate';
 import { frechetDistance, type FeatureStats } from './frechet';
 import { parseNpz } from './npz';

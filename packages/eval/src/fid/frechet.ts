@@ -1,4 +1,4 @@
-import { DiffmacError } from '@diffmac/core';
+import { DiffmacError } from '@diffmac/base';
 import { cholesky, symmetricEigenvalues } from '../math/symmetric-eigenvalues';
 import { symmetricEigenLarge } from '../math/symmetric-tridiagonal';
 

@@ -1,4 +1,5 @@
-import { DiffmacError, bytesSource, halfToNumber, readZipDirectory, readZipEntry, type ZipEntry } from '@diffmac/core';
+import { DiffmacError } from '@diffmac/base';
+import { bytesSource, halfToNumber, readZipDirectory, readZipEntry, type ZipEntry } from '@diffmac/core';
 
 /** One array from a `.npy` file: float64 values (any numeric dtype is widened), C order, and its shape. */
 export interface NpyArray {

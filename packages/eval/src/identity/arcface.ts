@@ -1,4 +1,5 @@
-import { createSession, DiffmacError, type ColorImage, type InferenceSession, type SessionOptions, type Tensor } from '@diffmac/core';
+import { DiffmacError, type ColorImage, type Tensor } from '@diffmac/base';
+import { createSession, type InferenceSession, type SessionOptions } from '@diffmac/core';
 import { estimateSimilarity, ffhqTemplate, warpAffine, type Point } from '@diffmac/face-align';
 import { resizeLinearU8 } from '../image/resize-linear-u8';
 import { assertImage } from '../image/validate';

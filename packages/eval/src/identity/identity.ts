@@ -1,4 +1,4 @@
-import { DiffmacError, invalidArgument, type ColorImage } from '@diffmac/core';
+import { DiffmacError, invalidArgument, type ColorImage } from '@diffmac/base';
 import { assertImage } from '../image/validate';
 import type { IdentityEmbedder } from './arcface';
 

@@ -1,4 +1,4 @@
-import type { ColorImage } from '@diffmac/core';
+import type { ColorImage } from '@diffmac/base';
 
 /** One image as separate float channel planes on the 0–255 scale, after crop (and Y conversion). */
 export interface Planes {

@@ -1,4 +1,4 @@
-import { DiffmacError, describeValue, type ColorImage } from '@diffmac/core';
+import { DiffmacError, describeValue, type ColorImage } from '@diffmac/base';
 
 /**
  * Printable shape of an image, `HxWxC`, for error messages.

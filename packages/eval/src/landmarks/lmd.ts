@@ -1,4 +1,5 @@
-import { createSession, DiffmacError, type ColorImage, type InferenceSession, type SessionOptions } from '@diffmac/core';
+import { DiffmacError, type ColorImage } from '@diffmac/base';
+import { createSession, type InferenceSession, type SessionOptions } from '@diffmac/core';
 import { convertFaceApiModel, type FaceDetector } from '@diffmac/face-align';
 import { resizeLinearU8 } from '../image/resize-linear-u8';
 import { assertImage } from '../image/validate';

@@ -1,4 +1,4 @@
-import type { ColorImage, Tensor } from '@diffmac/core';
+import type { ColorImage, Tensor } from '@diffmac/base';
 
 /** Channel order fed to a network. */
 export type ChannelOrder = 'rgb' | 'bgr';

@@ -1,4 +1,5 @@
-import { createSession, DiffmacError, type ColorImage, type InferenceSession, type SessionOptions, type Tensor } from '@diffmac/core';
+import { DiffmacError, type ColorImage, type Tensor } from '@diffmac/base';
+import { createSession, type InferenceSession, type SessionOptions } from '@diffmac/core';
 import { assertSamePair } from '../image/validate';
 import { imageToSignedTensor, type ChannelOrder } from './image-tensor';
 

@@ -4,7 +4,8 @@
  * PyTorch checkpoint reader, or JSON (an array of five vectors, or `{ lin_weights }`).
  */
 import { readFile } from 'node:fs/promises';
-import { DiffmacError, readCheckpoint } from '@diffmac/core';
+import { DiffmacError } from '@diffmac/base';
+import { readCheckpoint } from '@diffmac/core';
 
 function isCheckpoint(bytes: Uint8Array): boolean {
   // A zip archive (torch.save since 1.6) or a pickle stream (the legacy format) — not JSON text.

@@ -1,4 +1,4 @@
-import type { ColorImage } from '@diffmac/core';
+import type { ColorImage } from '@diffmac/base';
 import { toPlanes, type Planes } from '../image/planes';
 import { assertCropBorder, assertSamePair } from '../image/validate';
 

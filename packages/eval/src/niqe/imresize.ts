@@ -1,4 +1,4 @@
-import { invalidArgument } from '@diffmac/core';
+import { invalidArgument } from '@diffmac/base';
 const fround = Math.fround;
 
 /** A single-channel float32 image, row-major. */

@@ -1,4 +1,4 @@
-import { DiffmacError, type ColorImage } from '@diffmac/core';
+import { DiffmacError, type ColorImage } from '@diffmac/base';
 import { yOfPixel } from '../image/planes';
 import { assertCropBorder, assertImage } from '../image/validate';
 import { symmetricPinv } from '../math/symmetric-eigen';

@@ -1,4 +1,4 @@
-import type { ColorImage } from '@diffmac/core';
+import type { ColorImage } from '@diffmac/base';
 import type { Planes } from '../image/planes';
 
 const fround = Math.fround;

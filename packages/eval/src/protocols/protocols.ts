@@ -1,4 +1,4 @@
-import { DiffmacError } from '@diffmac/core';
+import { DiffmacError } from '@diffmac/base';
 import type { AngleUnit } from '../identity/identity';
 import type { ChannelOrder } from '../lpips/image-tensor';
 

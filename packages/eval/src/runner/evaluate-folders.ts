@@ -1,7 +1,8 @@
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { DiffmacError, writeFileAtomic } from '@diffmac/core';
+import { DiffmacError } from '@diffmac/base';
+import { writeFileAtomic } from '@diffmac/core';
 import type { ProtocolName } from '../protocols/protocols';
 import type { MetricStats } from './aggregate';
 import { validateEvaluateOptions, type EvaluateFoldersOptions } from './evaluate-options';

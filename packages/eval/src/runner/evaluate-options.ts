@@ -1,4 +1,4 @@
-import { DiffmacError, describeValue, invalidArgument } from '@diffmac/core';
+import { DiffmacError, describeValue, invalidArgument } from '@diffmac/base';
 import { getProtocol, type ProtocolName } from '../protocols/protocols';
 import type { PairScorerOptions } from './pair-scorer';
 import type { ResultRow } from './results-log';

@@ -1,4 +1,5 @@
-import { DiffmacError, readImage, type ColorImage } from '@diffmac/core';
+import { DiffmacError, type ColorImage } from '@diffmac/base';
+import { readImage } from '@diffmac/core';
 import { createMetric, listMetrics, type Metric } from '../api/metrics';
 import { createArcFaceEmbedder, type IdentityEmbedder } from '../identity/arcface';
 import type { NiqeParams } from '../niqe/niqe';

@@ -1,4 +1,5 @@
-import { readImage, type ColorImage } from '@diffmac/core';
+import { type ColorImage } from '@diffmac/base';
+import { readImage } from '@diffmac/core';
 import { createFidExtractor, FeatureStatsAccumulator, fidAgainst, readFidStats } from '../fid/fid';
 import { frechetDistance } from '../fid/frechet';
 import type { EvaluateProgressEvent, EvaluateScoringBackend, FidModels } from './evaluate-options';

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { open, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { DiffmacError, writeFailureReason } from '@diffmac/core';
+import { DiffmacError } from '@diffmac/base';
+import { writeFailureReason } from '@diffmac/core';
 
 /** A held lock on an output folder; `release` removes the lock file. */
 export interface RunLock {

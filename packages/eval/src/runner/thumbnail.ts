@@ -1,4 +1,5 @@
-import { encodeImage, readImage, type RasterImage } from '@diffmac/core';
+import { type RasterImage } from '@diffmac/base';
+import { encodeImage, readImage } from '@diffmac/core';
 
 /**
  * A small JPEG data URI of an image file for HTML reports: box-averaged down to at most

@@ -1,4 +1,4 @@
-import { invalidArgument, type ColorImage } from '@diffmac/core';
+import { invalidArgument, type ColorImage } from '@diffmac/base';
 import type { Point } from '../detection/types';
 import type { AffineMatrix } from '../geometry/affine';
 import { estimateSimilarityWithInliers } from '../geometry/estimate-similarity';

@@ -1,4 +1,4 @@
-import { invalidArgument } from '@diffmac/core';
+import { invalidArgument } from '@diffmac/base';
 import type { FiveLandmarks, Point } from './types';
 
 /**

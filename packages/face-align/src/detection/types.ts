@@ -1,4 +1,4 @@
-import type { ColorImage } from '@diffmac/core';
+import type { ColorImage } from '@diffmac/base';
 
 /** A point in image pixels. */
 export type Point = readonly [x: number, y: number];

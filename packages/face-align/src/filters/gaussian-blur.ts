@@ -1,4 +1,4 @@
-import { invalidArgument } from '@diffmac/core';
+import { invalidArgument } from '@diffmac/base';
 import { borderIndex } from '../warp/border';
 
 const f32 = Math.fround;

@@ -1,4 +1,4 @@
-import { DiffmacError, describeValue, invalidArgument } from '@diffmac/core';
+import { DiffmacError, describeValue, invalidArgument } from '@diffmac/base';
 import type { Point } from '../detection/types';
 import type { AffineMatrix } from './affine';
 import { OpenCvRng } from './opencv-rng';

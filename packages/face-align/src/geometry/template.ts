@@ -1,4 +1,4 @@
-import { invalidArgument } from '@diffmac/core';
+import { invalidArgument } from '@diffmac/base';
 import type { FiveLandmarks } from '../detection/types';
 
 /** facexlib's FFHQ 5-point template for a 512×512 crop. */

@@ -1,4 +1,4 @@
-import { DiffmacError, invalidArgument, type ColorImage } from '@diffmac/core';
+import { DiffmacError, invalidArgument, type ColorImage } from '@diffmac/base';
 import { alignFace, type AlignFaceOptions } from '../align/align-face';
 import type { DetectedFace, FaceDetector } from '../detection/types';
 import type { AffineMatrix } from '../geometry/affine';

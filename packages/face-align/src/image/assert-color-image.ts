@@ -1,4 +1,5 @@
-import { assertRasterImage, DiffmacError, describeValue, type ColorImage, type RasterImage } from '@diffmac/core';
+import { DiffmacError, describeValue, type ColorImage, type RasterImage } from '@diffmac/base';
+import { assertRasterImage } from '@diffmac/core';
 
 /**
  * Check that `image` is a {@link ColorImage}: core's raster checks (positive integer size, data of

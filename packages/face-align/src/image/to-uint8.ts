@@ -1,4 +1,5 @@
-import { float32ToUint8, type ColorImage } from '@diffmac/core';
+import { type ColorImage } from '@diffmac/base';
+import { float32ToUint8 } from '@diffmac/core';
 
 /**
  * An 8-bit view of an image: uint8 images come back as they are; float images (0–1) go through

@@ -1,4 +1,4 @@
-import { invalidArgument, type ColorImage } from '@diffmac/core';
+import { invalidArgument, type ColorImage } from '@diffmac/base';
 import { invertAffine, toAffine, type AffineInput, type AffineMatrix } from '../geometry/affine';
 import { erodePlane } from '../filters/erode';
 import { gaussianBlurPlane } from '../filters/gaussian-blur';

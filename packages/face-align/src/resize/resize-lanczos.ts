@@ -1,4 +1,5 @@
-import { invalidArgument, roundHalfEven, type ColorImage } from '@diffmac/core';
+import { invalidArgument, type ColorImage } from '@diffmac/base';
+import { roundHalfEven } from '@diffmac/core';
 import { assertColorImage } from '../image/assert-color-image';
 
 const f32 = Math.fround;

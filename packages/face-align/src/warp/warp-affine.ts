@@ -1,4 +1,4 @@
-import { DiffmacError, describeValue, invalidArgument, type ColorImage } from '@diffmac/core';
+import { DiffmacError, describeValue, invalidArgument, type ColorImage } from '@diffmac/base';
 import { invertAffine, toAffine, type AffineInput } from '../geometry/affine';
 import { assertColorImage } from '../image/assert-color-image';
 import { assertBorderMode, type BorderMode } from './border';

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { DiffmacError } from '@diffmac/core';
+import { DiffmacError } from '@diffmac/base';
 
 /** Options of {@link startRedisServer}. */
 export interface StartRedisServerOptions {

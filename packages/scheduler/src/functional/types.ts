@@ -3,7 +3,7 @@
  * noise level sigma to its x0 estimate; samplers walk a sigma array with their multistep state kept
  * local; the sample lives in VE (k-diffusion) space, `x = x0 + sigma·eps`.
  */
-import type { NoiseSource } from '../rng';
+import type { NoiseSource } from '@diffmac/base';
 
 /**
  * A denoiser: write the x0 estimate of the VE sample `x` at noise level `sigma` into `out`.

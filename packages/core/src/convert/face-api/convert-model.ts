@@ -5,7 +5,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { DiffmacError } from '../../errors';
+import { DiffmacError } from '@diffmac/base';
 import { defaultCacheDir } from '../../io/default-cache-dir';
 import type { OnnxGraphBuilder } from '../../onnx/graph-builder';
 import { landmark68Graph } from './landmark-68';

@@ -1,6 +1,6 @@
 /** Reading face-api's TFJS weights manifests and their `.bin` shards. */
 import { readFile } from 'node:fs/promises';
-import { DiffmacError } from '../../errors';
+import { DiffmacError } from '@diffmac/base';
 import { decodeTfjsWeights, type TfjsWeight } from '../tfjs-weights/decode-weights';
 
 /** A float32 weight tensor decoded from a face-api `.bin` (with its uint8 codes when it was stored quantised). */

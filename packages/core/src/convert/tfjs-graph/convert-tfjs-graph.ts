@@ -3,7 +3,7 @@
  * {@link OnnxGraphBuilder}. Values stay in NCHW between convolutions; TF's NHWC layout is restored
  * wherever a layout-sensitive op (Reshape, Shape, StridedSlice, ...) or a graph output needs it.
  */
-import { DiffmacError } from '../../errors';
+import { DiffmacError } from '@diffmac/base';
 import { OnnxGraphBuilder } from '../../onnx/graph-builder';
 import { decodeTfjsWeights, type TfjsManifestGroup } from '../tfjs-weights/decode-weights';
 import { GraphContext, graphError } from './graph-context';

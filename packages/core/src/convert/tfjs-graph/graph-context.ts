@@ -2,7 +2,7 @@
  * The state of one TFJS graph → ONNX conversion: the TF values already placed in the ONNX graph,
  * their layouts, and the helpers ops use to move values between TF's NHWC and ONNX's NCHW.
  */
-import { DiffmacError } from '../../errors';
+import { DiffmacError } from '@diffmac/base';
 import type { OnnxGraphBuilder } from '../../onnx/graph-builder';
 import type { GraphValue, TfNode } from './types';
 

@@ -8,7 +8,7 @@
  * convolutional networks: see {@link TFJS_LAYERS}. Anything else is `TFJS_LAYER_UNSUPPORTED`,
  * naming the layer.
  */
-import { DiffmacError } from '../../errors';
+import { DiffmacError, type DiffmacErrorCode } from '@diffmac/base';
 import { OnnxGraphBuilder } from '../../onnx/graph-builder';
 import { decodeTfjsWeights, type TfjsManifestGroup, type TfjsWeight } from '../tfjs-weights/decode-weights';
 
@@ -45,7 +45,7 @@ interface KerasLayer {
   readonly inbound_nodes?: readonly (readonly (readonly [string, number, number, unknown?])[])[];
 }
 
-function layersError(code: string, message: string, details: { argument?: string; expected?: string; received?: string } = {}): DiffmacError {
+function layersError(code: DiffmacErrorCode, message: string, details: { argument?: string; expected?: string; received?: string } = {}): DiffmacError {
   return new DiffmacError(code, message, details);
 }
 

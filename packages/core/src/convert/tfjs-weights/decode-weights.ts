@@ -2,7 +2,7 @@
  * Decoding of TensorFlow.js weights manifests: the `weightsManifest` groups of a `model.json`
  * (graph or layers model) or a weights-only `*-weights_manifest.json`, with their `.bin` shards.
  */
-import { DiffmacError } from '../../errors';
+import { DiffmacError } from '@diffmac/base';
 
 /** The affine or float16 quantisation TFJS may store a weight with. */
 export interface TfjsQuantization {

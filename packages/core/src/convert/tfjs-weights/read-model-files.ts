@@ -1,7 +1,7 @@
 /** Reading a TFJS `model.json` and the `.bin` shards its manifest lists from disk. */
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { DiffmacError } from '../../errors';
+import { DiffmacError } from '@diffmac/base';
 import type { TfjsManifestGroup } from './decode-weights';
 
 /** A TFJS model file as read from disk: the parsed `model.json` and its weight shards, in manifest order. */

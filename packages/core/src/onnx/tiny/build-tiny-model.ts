@@ -1,7 +1,7 @@
 /**
  * One entry point for every tiny model role.
  */
-import { invalidArgument } from '../../errors';
+import { invalidArgument } from '@diffmac/base';
 import type { TinyModel, TinyModelRole } from './common';
 import { buildTinyCondEncoder, type TinyCondEncoderOptions } from './cond-encoder';
 import { buildTinyDetector, type TinyDetectorOptions } from './detector';

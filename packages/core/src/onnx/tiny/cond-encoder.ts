@@ -1,7 +1,7 @@
 /**
  * A tiny condition encoder: multi-level features of the low-quality image for the UNet.
  */
-import { invalidArgument } from '../../errors';
+import { invalidArgument } from '@diffmac/base';
 import { conv2d, silu } from '../tiny-layers';
 import { finishTiny, positiveSize, startTiny, type TinyModel, type TinyModelBaseOptions } from './common';
 

@@ -1,7 +1,7 @@
 /**
  * A tiny UNet with the diffusers ONNX signature.
  */
-import { invalidArgument } from '../../errors';
+import { invalidArgument } from '@diffmac/base';
 import type { TensorDataType } from '../../inference/types';
 import { binary, conv2d, floatConstant, int64Constant, linear, silu, unary } from '../tiny-layers';
 import { finishTiny, positiveSize, startTiny, type TinyModel, type TinyModelBaseOptions } from './common';

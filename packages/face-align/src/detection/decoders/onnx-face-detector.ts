@@ -1,4 +1,5 @@
-import { type ColorImage, createSession, DiffmacError, type InferenceSession, invalidArgument, type Tensor } from '@diffmac/core';
+import { type ColorImage, DiffmacError, invalidArgument, type Tensor } from '@diffmac/base';
+import { createSession, type InferenceSession } from '@diffmac/core';
 import { nms } from '../nms';
 import type { DetectedFace, DetectOptions, FaceDetector, FiveLandmarks, Point } from '../types';
 import { assertColorImage } from '../../image/assert-color-image';

@@ -1,4 +1,4 @@
-import type { ColorImage } from '@diffmac/core';
+import type { ColorImage } from '@diffmac/base';
 
 /** How a detector wants its input tensor. */
 export interface InputRecipe {

@@ -1,4 +1,4 @@
-import { DiffmacError, type Tensor } from '@diffmac/core';
+import { DiffmacError, type Tensor } from '@diffmac/base';
 import type { FaceCandidate } from './candidate';
 
 /** RetinaFace prior-box configuration (facexlib / Pytorch_Retinaface `cfg_re50` and `cfg_mnet`). */

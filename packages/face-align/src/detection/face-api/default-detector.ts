@@ -1,4 +1,5 @@
-import { type ColorImage, createSession, DiffmacError, type InferenceSession, invalidArgument, LANDMARK_INPUT_SIZE, SSD_INPUT_SIZE } from '@diffmac/core';
+import { type ColorImage, DiffmacError, invalidArgument } from '@diffmac/base';
+import { createSession, type InferenceSession, LANDMARK_INPUT_SIZE, SSD_INPUT_SIZE } from '@diffmac/core';
 import { fiveFrom68 } from '../landmarks-to-five';
 import { type Box4, nms } from '../nms';
 import type { DetectedFace, DetectOptions, FaceDetector, Point } from '../types';

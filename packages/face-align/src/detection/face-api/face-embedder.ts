@@ -1,4 +1,5 @@
-import { type ColorImage, createSession, DiffmacError, invalidArgument, RECOGNITION_DIMENSION, RECOGNITION_INPUT_SIZE } from '@diffmac/core';
+import { type ColorImage, DiffmacError, invalidArgument } from '@diffmac/base';
+import { createSession, RECOGNITION_DIMENSION, RECOGNITION_INPUT_SIZE } from '@diffmac/core';
 import { assertColorImage } from '../../image/assert-color-image';
 import { convertFaceApiModel, type FaceApiModelOptions } from './face-api-models';
 import { squareResize, toRgb255 } from './preprocess';

@@ -1,12 +1,9 @@
-import type { NoiseSource } from '@diffmac/scheduler';
-import { DiffmacError, describeValue } from './errors';
-import type { Tensor } from './inference/types';
-
-export { createRng, type NoiseSource, type Rng } from '@diffmac/scheduler';
-
+import { DiffmacError, describeValue } from '../errors';
+import type { Tensor } from '../tensor';
+import type { NoiseSource } from './rng';
 /**
- * A float32 tensor of standard normal values drawn from `rng` (the scheduler's portable seeded
- * generator), so the same seed gives the same noise on every machine.
+ * A float32 tensor of standard normal values drawn from `rng` (a seeded generator from
+ * `createRng`), so the same seed gives the same noise on every machine.
  *
  * @example
  * const noise = randn([1, 4, 64, 64], createRng(42));

@@ -10,9 +10,9 @@
  * `{ kind: 'torch' }` gives PyTorch's CPU generator instead (mt19937 and torch's own normal
  * kernel), so a seed gives the same numbers as `torch.randn(..., generator=torch.manual_seed(seed))`.
  */
-import { SchedulerError } from './errors';
-import { fillNormals } from './random/normal-fill';
-import { TorchGenerator } from './random/torch-generator';
+import { DiffmacError } from '../errors';
+import { fillNormals } from './normal-fill';
+import { TorchGenerator } from './torch-generator';
 
 /** The only noise source a sampler sees: fill `out` with standard normal values. */
 export interface NoiseSource {
@@ -197,10 +197,10 @@ export function createRng(seed: number | string = 0, options: RngOptions = {}): 
   const kind = options.kind ?? 'portable';
   if (kind === 'portable') return new Xoshiro128(normalizeSeed(seed));
   if (kind !== 'torch') {
-    throw new SchedulerError('INVALID_ARGUMENT', `Expected 'portable' or 'torch' for options.kind, received ${JSON.stringify(kind)}`, { argument: 'options.kind', expected: "'portable' or 'torch'", received: JSON.stringify(kind) });
+    throw new DiffmacError('INVALID_ARGUMENT', `Expected 'portable' or 'torch' for options.kind, received ${JSON.stringify(kind)}`, { argument: 'options.kind', expected: "'portable' or 'torch'", received: JSON.stringify(kind) });
   }
   if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) {
-    throw new SchedulerError('INVALID_ARGUMENT', `Expected a non-negative integer seed for a torch generator (as torch.manual_seed takes), received ${JSON.stringify(seed)}`, {
+    throw new DiffmacError('INVALID_ARGUMENT', `Expected a non-negative integer seed for a torch generator (as torch.manual_seed takes), received ${JSON.stringify(seed)}`, {
       argument: 'seed',
       expected: 'an integer from 0 to 2^53 - 1',
       received: JSON.stringify(seed),

@@ -4,7 +4,7 @@
  * and float64 outputs, any length, and across calls (the spare value of an odd fill carries over).
  */
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../src/rng';
+import { createRng } from '../src/random/rng';
 
 /** The bytes of consecutive fills of the given lengths, one value at a time or batched. */
 function fill(seed: number, lengths: number[], type: 'f32' | 'f64', batched: boolean): Buffer {

@@ -4,7 +4,7 @@
 // normal(out), the torch-compatible generator, and torch.randn itself (Debian's python3-torch,
 // one thread) as the peer. Prints min and median ns per value over the rounds and the load average.
 //
-//   npm run build -w @diffmac/scheduler && node packages/scheduler/bench/normals.mjs [--rounds 7]
+//   npm run build -w @diffmac/base && node packages/base/bench/normals.mjs [--rounds 7]
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { createRng } from '../dist/index.js';

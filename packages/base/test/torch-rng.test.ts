@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../src/rng';
+import { createRng } from '../src/random/rng';
 
 interface Call {
   first: number[];
