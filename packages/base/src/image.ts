@@ -21,3 +21,12 @@ export type ImagePixels = Uint8Array | Uint16Array | Float32Array;
 export interface ColorImage<D extends Uint8Array | Float32Array = Uint8Array | Float32Array> extends RasterImage<D> {
   readonly channels: 3 | 4;
 }
+
+/**
+ * A float32 image, HWC, 1–4 channels; values in [0, 1] by convention, though they may leave that
+ * range between processing steps (the degradation pipeline's intermediate images).
+ *
+ * @example
+ * const f: FloatImage = { width: 1, height: 1, channels: 3, data: new Float32Array([1, 0, 0.2]) };
+ */
+export type FloatImage = RasterImage<Float32Array>;

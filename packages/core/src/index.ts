@@ -68,12 +68,13 @@ export { tinyTokenizerFiles, tinyTokenizerSpecial, tinyTokenizerVocabSize } from
 export { ClipTokenizer, loadClipTokenizer, tokenizerKind, type ClipTokenizerFiles } from './text/clip-tokenizer';
 export { clipBpe, clipByteEncoder, clipCleanText, clipPreTokens } from './text/clip-bpe';
 export { encodePrompt, type EncodePromptOptions, type EncodedPrompt } from './text/encode-prompt';
-export type { ColorImage, ImagePixels, RasterImage } from './image/types';
+export type { ColorImage, ImagePixels, RasterImage } from '@diffmac/base';
 // Tensors, tiling, RNG re-export, image I/O and the VAE
 export { assertFloat32, assertShape, assertTensor, formatShape, shapeSize } from './tensor/shape';
 export { hwcToNchw, nchwToHwc } from './tensor/layout';
 export { signedToUnit, unitToSigned } from './tensor/range';
-export { float32ToUint16, float32ToUint8, roundHalfEven, uint16ToFloat32, uint8ToFloat32 } from './tensor/dtype';
+export { float32ToUint16, float32ToUint8, uint16ToFloat32, uint8ToFloat32 } from './tensor/dtype';
+export { roundHalfEven } from '@diffmac/base';
 export { bgrToRgb, rgbToBgr, swapRedBlueNchw } from './tensor/channel-order';
 export {
   imageToTensor,
@@ -98,7 +99,7 @@ export { PytorchCheckpoint, type CheckpointTensorInfo, type StorageReader } from
 export type { LoadTensorOptions } from './checkpoint/load-tensor';
 export { openCheckpoint, readCheckpoint, type OpenCheckpointOptions } from './checkpoint/open-checkpoint';
 export { STATE_DICT_KEYS, findStateDict } from './checkpoint/find-state-dict';
-export { assertRasterImage } from './image/assert-image';
+export { assertRasterImage } from '@diffmac/base';
 export {
   DEFAULT_PIXEL_LIMIT,
   readImage,

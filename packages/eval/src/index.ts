@@ -13,8 +13,8 @@ export type { Planes } from './image/planes';
 export { assertImage, assertSamePair, assertCropBorder, shapeOf } from './image/validate';
 export { niqe, niqeLuma, niqeFeatures, niqeOfLuma } from './niqe/niqe';
 export type { NiqeOptions, NiqeParams } from './niqe/niqe';
-export { imresizeMatlab } from './niqe/imresize';
-export type { Plane32 } from './niqe/imresize';
+export { imresizeMatlab } from '@diffmac/base';
+export type { Plane32 } from '@diffmac/base';
 export { estimateAggd, aggdGrid, blockFeatures } from './niqe/aggd';
 export type { AggdGrid, AggdParams } from './niqe/aggd';
 export { gamma } from './math/gamma';
@@ -28,9 +28,9 @@ export type { Lpips, LpipsOptions, LpipsResult } from './lpips/lpips';
 export { imageToSignedTensor } from './lpips/image-tensor';
 export type { ChannelOrder } from './lpips/image-tensor';
 // Degradation synthesis (CelebA-Test-style sets)
-export { gaussianKernel } from './degradation/blur-kernel';
-export { filter2d } from './degradation/filter2d';
-export { resizeLinear } from './degradation/resize-linear';
+export { bivariateGaussianKernel, bivariateGaussianKernel as gaussianKernel } from './degradation/blur-kernel';
+export { filter2d } from '@diffmac/base';
+export { resizeLinear } from '@diffmac/base';
 export { toFloatImage, toUint8Image, type FloatImage } from './degradation/float-image';
 export { degradationPreset, degradationPresets, type DegradationParams, type DegradationPreset, type DegradationPresetName, type UniformSource } from './degradation/presets';
 export { degradeImage, sharpJpeg, type DegradeImageOptions, type JpegRoundTrip } from './degradation/degrade-image';
@@ -47,7 +47,7 @@ export { createArcFaceEmbedder, arcfaceInput, insightfaceInput, INSIGHTFACE_TEMP
 export type { IdentityEmbedder, GrayConversion, ArcFaceInputOptions, ArcFaceEmbedderOptions } from './identity/arcface';
 export { cosineSimilarity, identityAngle, identityScore } from './identity/identity';
 export type { AngleUnit, IdentityScore } from './identity/identity';
-export { resizeLinearU8 } from './image/resize-linear-u8';
+export { resizeLinearU8 } from '@diffmac/base';
 export { scanImageFolder, listImages, IMAGE_EXTENSIONS, type ImageFolderScan, type SkippedEntry } from './image/scan-image-folder';
 export {
   landmarkDistance,

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { gaussianKernel } from '../src/degradation/blur-kernel';
-import { filter2d } from '../src/degradation/filter2d';
+import { bivariateGaussianKernel } from '../src/degradation/blur-kernel';
+import { filter2d, resizeLinear } from '@diffmac/base';
 import type { FloatImage } from '../src/degradation/float-image';
 import { toUint8Image } from '../src/degradation/float-image';
-import { resizeLinear } from '../src/degradation/resize-linear';
 
 interface Fixture {
   image: { width: number; height: number; data: number[] };
@@ -24,8 +23,8 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 describe('degradation operators against OpenCV', () => {
-  it.each(fx.filter.map((c) => [`${c.size}px σ=(${c.sigmaX}, ${c.sigmaY}) θ=${c.theta}`, c] as const))('gaussianKernel + filter2d: %s', (_, c) => {
-    const k = gaussianKernel(c.size, c.sigmaX, c.sigmaY, c.theta);
+  it.each(fx.filter.map((c) => [`${c.size}px σ=(${c.sigmaX}, ${c.sigmaY}) θ=${c.theta}`, c] as const))('bivariateGaussianKernel + filter2d: %s', (_, c) => {
+    const k = bivariateGaussianKernel(c.size, c.sigmaX, c.sigmaY, c.theta);
     expect(maxAbsDiff(k, c.kernel)).toBeLessThan(1e-9);
     // OpenCV filters large kernels through the DFT, so float32 rounding differs slightly.
     expect(maxAbsDiff(filter2d(image, k, c.size).data, c.out)).toBeLessThan(2e-6);
@@ -44,14 +43,14 @@ describe('degradation operators against OpenCV', () => {
   });
 
   it('kernels sum to one and are symmetric under a half-turn', () => {
-    const k = gaussianKernel(41, 0.7, 9.5, 1.1);
+    const k = bivariateGaussianKernel(41, 0.7, 9.5, 1.1);
     expect(k.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
     for (let i = 0; i < k.length; i++) expect(k[i]).toBeCloseTo(k[k.length - 1 - i]!, 15);
   });
 
   it('rejects even kernel sizes and non-positive sigmas with typed errors', () => {
-    expect(() => gaussianKernel(40, 1, 1, 0)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', argument: 'size' }));
-    expect(() => gaussianKernel(41, 0, 1, 0)).toThrow(expect.objectContaining({ argument: 'sigmaX' }));
+    expect(() => bivariateGaussianKernel(40, 1, 1, 0)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', argument: 'size' }));
+    expect(() => bivariateGaussianKernel(41, 0, 1, 0)).toThrow(expect.objectContaining({ argument: 'sigmaX' }));
   });
 
   it('rounds to 8-bit as numpy does: clip, ×255 in float32, half to even', () => {

@@ -30,11 +30,12 @@ export { applyAffine, assertAffine, composeAffine, invertAffine, scaleAffine, to
 export { ffhqTemplate, ffhqTemplateWithSize, type FaceTemplate, type TemplateOptions } from './geometry/template';
 export { estimateSimilarity, estimateSimilarityWithInliers, type SimilarityEstimate, type SimilarityOptions } from './geometry/estimate-similarity';
 export { warpAffine, type WarpAffineOptions } from './warp/warp-affine';
-export { borderIndex, type BorderMode } from './warp/border';
-export { assertColorImage } from './image/assert-color-image';
-export { erodePlane } from './filters/erode';
-export { gaussianBlurPlane, gaussianKernel, type PlaneWindow } from './filters/gaussian-blur';
-export { resizeLanczos4 } from './resize/resize-lanczos';
+// Moved to @diffmac/base (base/src/ops, base/src/checks); re-exported for one release.
+export { borderIndex, type BorderMode } from '@diffmac/base';
+export { assertColorImage } from '@diffmac/base';
+export { erodePlane } from '@diffmac/base';
+export { gaussianBlurPlane, getGaussianKernel as gaussianKernel, type PlaneWindow } from '@diffmac/base';
+export { resizeLanczos4 } from '@diffmac/base';
 export { pasteBack, pasteBackDetailed, type PasteBackOptions, type PasteFace, type PasteInternals, type PasteResult } from './paste/paste-back';
 export { toUint8 } from './image/to-uint8';
 export { fiveFrom98 } from './geometry/five-from-98';

@@ -78,17 +78,17 @@ describe('embedded detector on the golden whole images', () => {
 });
 
 describe('embedded detector: bad input and lifecycle', () => {
-  it('rejects malformed images with INVALID_IMAGE naming the argument', async () => {
+  it('rejects malformed images with one code per fault, naming the argument', async () => {
     const cases = [
-      { width: 0, height: 4, channels: 3, data: new Uint8Array(0) },
-      { width: 2, height: 2, channels: 2, data: new Uint8Array(8) },
-      { width: 2, height: 2, channels: 3, data: new Uint8Array(5) },
-      { width: 2, height: 2, channels: 3, data: [1, 2, 3] },
-    ];
-    for (const img of cases) {
+      [{ width: 0, height: 4, channels: 3, data: new Uint8Array(0) }, 'IMAGE_EMPTY'],
+      [{ width: 2, height: 2, channels: 2, data: new Uint8Array(8) }, 'IMAGE_CHANNELS'],
+      [{ width: 2, height: 2, channels: 3, data: new Uint8Array(5) }, 'INVALID_IMAGE'],
+      [{ width: 2, height: 2, channels: 3, data: [1, 2, 3] }, 'INVALID_IMAGE'],
+    ] as const;
+    for (const [img, code] of cases) {
       const err = await detector.detect(img as never).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(DiffmacError);
-      expect((err as DiffmacError).code).toBe('INVALID_IMAGE');
+      expect((err as DiffmacError).code).toBe(code);
       expect((err as DiffmacError).argument).toBe('image');
     }
   });

@@ -64,7 +64,7 @@ describe('createFaceEmbedder (face-api 128-D recognition net)', () => {
   it('typed errors for bad faces, bad options and use after dispose', async () => {
     const err = await embedder.embed([man, { width: 2, height: 2, channels: 1, data: new Uint8Array(4) } as never]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DiffmacError);
-    expect(err).toMatchObject({ code: 'INVALID_IMAGE', argument: 'faces[1]' });
+    expect(err).toMatchObject({ code: 'IMAGE_CHANNELS', argument: 'faces[1]' });
     await expect(createFaceEmbedder({ cacheDir: testCacheDir, batchSize: 0 })).rejects.toMatchObject({ argument: 'batchSize' });
     const e2 = await createFaceEmbedder({ cacheDir: testCacheDir });
     await e2.dispose();

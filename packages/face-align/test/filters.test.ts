@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { erodePlane } from '../src/filters/erode';
-import { gaussianBlurPlane, gaussianKernel } from '../src/filters/gaussian-blur';
+import { erodePlane, gaussianBlurPlane, getGaussianKernel } from '@diffmac/base';
 import { diff } from './golden';
 import { ops } from './opencv-ops';
 
@@ -28,10 +27,10 @@ describe('gaussianBlurPlane matches cv2.GaussianBlur on float32', () => {
     for (let y = 0; y < wh; y++) for (let x = 0; x < ww; x++) expect(win[y * ww + x]).toBe(whole[(y + wy) * W + x + wx]);
   });
   it('kernels equal cv2.getGaussianKernel(k, 0, CV_32F) bit for bit, k = 1..201', () => {
-    for (const [k, v] of Object.entries(ops.gaussian_kernels)) expect([...gaussianKernel(Number(k))]).toEqual(v);
+    for (const [k, v] of Object.entries(ops.gaussian_kernels)) expect([...getGaussianKernel(Number(k))]).toEqual(v);
   });
   it('kernel sums to one and uses the sigma rule', () => {
-    const k = gaussianKernel(27);
+    const k = getGaussianKernel(27);
     expect(k.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
     const s = 0.3 * (13 - 1) + 0.8;
     expect(k[13]! / k[12]!).toBeCloseTo(Math.exp(0.5 / (s * s)), 5);

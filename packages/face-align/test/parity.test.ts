@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { createSession, type InferenceSession } from '@diffmac/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convertFaceApiModel, createDefaultDetector, faceApiModelDir, type FaceApiModelName } from '../src/index';
-import { squareResize, toRgb255 } from '../src/detection/face-api/preprocess';
+import { squareResize, toRgb255 } from '@diffmac/base';
 import { alignDir, readRgb, type RgbImage, testCacheDir } from './detect-helpers';
 
 const require = createRequire(import.meta.url);

@@ -72,7 +72,7 @@ describe('pasteBack', () => {
     const photo = solid(10, 10, 3, [0, 0, 0]);
     const restored = solid(8, 8, 3, [0, 0, 0]);
     const cases: [() => unknown, string, string][] = [
-      [() => pasteBack({ ...photo, width: 0 }, []), 'INVALID_IMAGE', 'photo'],
+      [() => pasteBack({ ...photo, width: 0 }, []), 'IMAGE_EMPTY', 'photo'],
       [() => pasteBack(photo, [{ restored: { ...restored, channels: 4 }, matrix }]), 'INVALID_IMAGE', 'faces[0].restored'],
       [() => pasteBack(photo, [{ restored, matrix: [1, 0, 0] as never }]), 'INVALID_MATRIX', 'faces[0].matrix'],
       [() => pasteBack(photo, [{ restored, matrix, mask: new Float32Array(3) }]), 'INVALID_MASK', 'faces[0].mask'],

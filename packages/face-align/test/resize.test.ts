@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ColorImage } from '@diffmac/base';
-import { resizeLanczos4 } from '../src/resize/resize-lanczos';
+import { type ColorImage, resizeLanczos4 } from '@diffmac/base';
 import { alignRoot, diff, loadCases, readRgb } from './golden';
 import { ops } from './opencv-ops';
 

@@ -3,23 +3,14 @@
  * NumPy's half-to-even rounding, and the three flavours (N-point integer grid of DDPM/DDIM/PNDM,
  * fractional grid of the Euler family, N+1-point grid of DPM-Solver/UniPC/DEIS).
  */
+import { roundHalfEven } from '@diffmac/base';
 import { SchedulerError } from './errors';
+
+export { roundHalfEven };
 
 /** A diffusers `timestep_spacing`. */
 export type TimestepSpacing = 'leading' | 'trailing' | 'linspace';
 
-/**
- * NumPy's `round`: halves go to the nearest even integer.
- *
- * @example
- * roundHalfEven(166.5); // 166
- * roundHalfEven(167.5); // 168
- */
-export function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  if (Math.abs(x % 1) === 0.5 && r % 2 !== 0) return r - 1;
-  return r;
-}
 
 /**
  * `np.linspace(start, stop, n)` (endpoint included, float64, the last value set to `stop` exactly).

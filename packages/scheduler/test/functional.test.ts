@@ -13,8 +13,7 @@ import { createScheduler } from '../src/create-scheduler';
 import type { Denoiser, FunctionalSamplerName, SampleStepEvent } from '../src/functional/types';
 import type { PredictionType } from '../src/maths/prediction';
 import { noiseScheduleForConfig } from '../src/noise-schedule';
-import type { NoiseSource } from '@diffmac/base';
-import { createRng } from '@diffmac/base';
+import { createRng, type NoiseSource } from '@diffmac/base';
 
 const GOLDEN = new URL('../../../../shared/golden/schedulers/', import.meta.url);
 

@@ -3,8 +3,7 @@
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { createRng } from '@diffmac/base';
-import { invalidArgument } from '@diffmac/base';
+import { createRng, invalidArgument } from '@diffmac/base';
 import type { TensorSignature } from '../inference/types';
 import type { TinyModel } from '../onnx/tiny/common';
 import { buildTinyCondEncoder } from '../onnx/tiny/cond-encoder';

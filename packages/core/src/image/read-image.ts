@@ -1,8 +1,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
-import { DiffmacError, describeValue } from '@diffmac/base';
-import type { RasterImage } from './types';
+import { describeValue, DiffmacError, type RasterImage } from '@diffmac/base';
 
 /** Default for {@link ReadImageOptions.pixelLimit}: 100 megapixels. */
 export const DEFAULT_PIXEL_LIMIT = 100_000_000;

@@ -1,10 +1,8 @@
 import path from 'node:path';
 import sharp from 'sharp';
-import { DiffmacError, describeValue } from '@diffmac/base';
+import { assertRasterImage, describeValue, DiffmacError, type RasterImage } from '@diffmac/base';
 import { writeFileAtomic } from '../io/write-file-atomic';
 import { float32ToUint16, float32ToUint8 } from '../tensor/dtype';
-import { assertRasterImage } from './assert-image';
-import type { RasterImage } from './types';
 
 /** Formats {@link writeImage} and {@link encodeImage} write. */
 export type ImageFormat = 'png' | 'jpeg' | 'webp';

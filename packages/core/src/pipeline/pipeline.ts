@@ -3,11 +3,9 @@
  * fix, on aligned faces. Every stage is swappable; presets build the known methods from a bundle.
  */
 import type { Bottleneck, CompressResult } from '@diffmac/mib';
-import { DiffmacError, invalidArgument } from '@diffmac/base';
+import { type ColorImage, createRng, DiffmacError, invalidArgument, type RasterImage, type Rng } from '@diffmac/base';
 import { colourFix, type ColourFixKind } from '../colour/colour-fix';
-import type { ColorImage, RasterImage } from '../image/types';
 import type { Tensor } from '../inference/types';
-import { createRng, type Rng } from '@diffmac/base';
 import { imagesToTensor, tensorToImages } from '../tensor/image-tensor';
 import { signedToUnit, unitToSigned } from '../tensor/range';
 import { asNchw, perItemNoise, type FloatTensor } from './tensor-ops';

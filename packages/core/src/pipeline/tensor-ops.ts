@@ -2,9 +2,8 @@
  * Small NCHW float32 helpers the pipeline stages share (batch slicing, concatenation, resizing,
  * clamping, per-item noise).
  */
-import { DiffmacError } from '@diffmac/base';
+import { DiffmacError, resizeBilinearTorch, type NoiseSource, type Rng } from '@diffmac/base';
 import type { Tensor } from '../inference/types';
-import type { NoiseSource, Rng } from '@diffmac/base';
 import { assertFloat32, assertShape, formatShape } from '../tensor/shape';
 
 /** A float32 tensor (what every pipeline stage passes on). */
@@ -104,34 +103,7 @@ export function resizeBilinearNchw(tensor: Tensor, height: number, width: number
     throw new DiffmacError('INVALID_ARGUMENT', `Expected positive integer sizes, received ${width}×${height}`, { argument: 'size', expected: 'positive integers', received: `${width}×${height}` });
   }
   if (h === height && w === width) return { data: Float32Array.from(data), shape: [n, c, h, w] };
-  const out = new Float32Array(n * c * height * width);
-  const sy = h / height;
-  const sx = w / width;
-  const x0s = new Int32Array(width), x1s = new Int32Array(width), fxs = new Float64Array(width);
-  for (let x = 0; x < width; x++) {
-    const src = Math.max(0, (x + 0.5) * sx - 0.5);
-    const x0 = Math.min(w - 1, Math.floor(src));
-    x0s[x] = x0;
-    x1s[x] = Math.min(w - 1, x0 + 1);
-    fxs[x] = src - x0;
-  }
-  for (let p = 0; p < n * c; p++) {
-    const base = p * h * w;
-    const obase = p * height * width;
-    for (let y = 0; y < height; y++) {
-      const src = Math.max(0, (y + 0.5) * sy - 0.5);
-      const y0 = Math.min(h - 1, Math.floor(src));
-      const y1 = Math.min(h - 1, y0 + 1);
-      const fy = src - y0;
-      for (let x = 0; x < width; x++) {
-        const fx = fxs[x]!;
-        const a = data[base + y0 * w + x0s[x]!]! * (1 - fx) + data[base + y0 * w + x1s[x]!]! * fx;
-        const b = data[base + y1 * w + x0s[x]!]! * (1 - fx) + data[base + y1 * w + x1s[x]!]! * fx;
-        out[obase + y * width + x] = a * (1 - fy) + b * fy;
-      }
-    }
-  }
-  return { data: out, shape: [n, c, height, width] };
+  return { data: resizeBilinearTorch(data, n * c, h, w, height, width), shape: [n, c, height, width] };
 }
 
 /**

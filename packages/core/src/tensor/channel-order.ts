@@ -1,6 +1,5 @@
-import { DiffmacError } from '@diffmac/base';
+import { DiffmacError, type RasterImage } from '@diffmac/base';
 import type { Tensor } from '../inference/types';
-import type { RasterImage } from '../image/types';
 import { allocLike, assertTensor, formatShape } from './shape';
 
 /**

@@ -1,17 +1,3 @@
-/**
- * Round to the nearest integer, ties to even (numpy's and PyTorch's `round`): 0.5 → 0, 1.5 → 2,
- * 2.5 → 2, -1.5 → -2.
- *
- * @example
- * roundHalfEven(126.5); // 126
- */
-export function roundHalfEven(x: number): number {
-  const f = Math.floor(x);
-  const d = x - f;
-  if (d > 0.5) return f + 1;
-  if (d < 0.5) return f;
-  return f % 2 === 0 ? f : f + 1;
-}
 
 /**
  * 8-bit to float: `v / 255`, so 0 → 0 and 255 → 1.

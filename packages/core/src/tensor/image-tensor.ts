@@ -1,7 +1,5 @@
-import { DiffmacError } from '@diffmac/base';
+import { assertRasterImage, DiffmacError, type RasterImage } from '@diffmac/base';
 import type { Tensor } from '../inference/types';
-import { assertRasterImage } from '../image/assert-image';
-import type { RasterImage } from '../image/types';
 import { assertTensor, formatShape } from './shape';
 
 /** Value range of a float tensor: `unit` is [0, 1], `signed` is [-1, 1] (what VAEs and UNets take). */

@@ -1,6 +1,6 @@
 /** The embedded learned upsampler: ESRGAN-medium through the one inference seam, tiled. */
 import { createSession, type ModelSession } from '../inference/session';
-import type { ColorImage } from '../image/types';
+import type { ColorImage } from '@diffmac/base';
 import { esrganOnnx, type EsrganScale } from './esrgan-models';
 import { upsampleTiled, type TileProgress } from './upsample-tiled';
 

@@ -4,8 +4,7 @@
  * ramps, so the seams do not show and the network's memory stays that of one tile whatever the
  * image size.
  */
-import { DiffmacError, describeValue } from '@diffmac/base';
-import type { ColorImage } from '../image/types';
+import { type ColorImage, describeValue, DiffmacError } from '@diffmac/base';
 
 /** Runs the network on one tile: `[1, 3, h, w]` RGB 0–255 in, `[1, 3, scale·h, scale·w]` out. */
 export type TileRunner = (tile: Float32Array, height: number, width: number, signal?: AbortSignal) => Promise<Float32Array>;

@@ -1,8 +1,5 @@
-import { DiffmacError, describeValue } from '@diffmac/base';
+import { assertRasterImage, describeValue, DiffmacError, type NoiseSource, type RasterImage } from '@diffmac/base';
 import type { InferenceSession, Tensor } from '../inference/types';
-import { assertRasterImage } from '../image/assert-image';
-import type { RasterImage } from '../image/types';
-import type { NoiseSource } from '@diffmac/base';
 import { imageToTensor } from '../tensor/image-tensor';
 import { assertFloat32, assertShape, formatShape } from '../tensor/shape';
 import { batchItem, latentScaling, planVae, runVaeItem, type VaeOptions } from './vae-session';

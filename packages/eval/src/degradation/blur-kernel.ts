@@ -6,10 +6,10 @@ import { invalidArgument } from '@diffmac/base';
  * sum 1. Row-major Float64Array (row = y).
  *
  * @example
- * const k = gaussianKernel(41, 3, 3, 0);   // isotropic, sigma 3
- * const a = gaussianKernel(41, 1, 6, 0.5); // anisotropic, rotated by 0.5 rad
+ * const k = bivariateGaussianKernel(41, 3, 3, 0);   // isotropic, sigma 3
+ * const a = bivariateGaussianKernel(41, 1, 6, 0.5); // anisotropic, rotated by 0.5 rad
  */
-export function gaussianKernel(size: number, sigmaX: number, sigmaY: number, theta: number): Float64Array {
+export function bivariateGaussianKernel(size: number, sigmaX: number, sigmaY: number, theta: number): Float64Array {
   if (!Number.isInteger(size) || size < 1 || size % 2 === 0) invalidArgument('size', 'an odd positive integer', size);
   if (!(sigmaX > 0)) invalidArgument('sigmaX', 'a positive number', sigmaX);
   if (!(sigmaY > 0)) invalidArgument('sigmaY', 'a positive number', sigmaY);

@@ -1,10 +1,8 @@
-import { invalidArgument, type ColorImage, type NoiseSource } from '@diffmac/base';
+import { type ColorImage, filter2d, invalidArgument, type NoiseSource, resizeLinear } from '@diffmac/base';
 import { encodeImage, readImage } from '@diffmac/core';
-import { gaussianKernel } from './blur-kernel';
-import { filter2d } from './filter2d';
+import { bivariateGaussianKernel } from './blur-kernel';
 import { toFloatImage, toUint8Image, type FloatImage } from './float-image';
 import type { DegradationParams } from './presets';
-import { resizeLinear } from './resize-linear';
 
 /** JPEG round trip of an 8-bit RGB image at an integer quality. */
 export type JpegRoundTrip = (image: ColorImage<Uint8Array>, quality: number) => Promise<ColorImage<Uint8Array>>;
@@ -40,7 +38,7 @@ export async function degradeImage(image: ColorImage<Uint8Array>, params: Degrad
   let x: FloatImage = toFloatImage(dropAlpha(image));
 
   const { size, sigmaX, sigmaY, theta, type } = params.kernel;
-  x = filter2d(x, gaussianKernel(size, sigmaX, type === 'iso' ? sigmaX : sigmaY, type === 'iso' ? 0 : theta), size);
+  x = filter2d(x, bivariateGaussianKernel(size, sigmaX, type === 'iso' ? sigmaX : sigmaY, type === 'iso' ? 0 : theta), size);
 
   if (!(params.scale > 0)) invalidArgument('params.scale', 'a positive scale', params.scale);
   x = resizeLinear(x, Math.max(1, Math.floor(w / params.scale)), Math.max(1, Math.floor(h / params.scale)));

@@ -1,10 +1,6 @@
-/** A float32 HWC image in [0, 1] (values may leave that range between degradation steps). */
-export interface FloatImage {
-  readonly width: number;
-  readonly height: number;
-  readonly channels: 1 | 2 | 3 | 4;
-  readonly data: Float32Array;
-}
+import { roundHalfEven, type FloatImage } from '@diffmac/base';
+
+export type { FloatImage } from '@diffmac/base';
 
 /**
  * 8-bit to float in [0, 1] (x / 255), as BasicSR reads images.
@@ -31,9 +27,4 @@ export function toUint8Image(image: FloatImage): { width: number; height: number
     data[i] = roundHalfEven(v);
   }
   return { width: image.width, height: image.height, channels: image.channels, data };
-}
-
-function roundHalfEven(v: number): number {
-  const r = Math.round(v);
-  return Math.abs(v - Math.trunc(v)) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { DiffmacError, type ColorImage } from '@diffmac/base';
+import { DiffmacError, resizeBilinearTorch, type ColorImage } from '@diffmac/base';
 import { createSession, type InferenceSession, type SessionOptions } from '@diffmac/core';
 import { assertImage } from '../image/validate';
 import { frechetDistance, type FeatureStats } from './frechet';
@@ -121,36 +121,6 @@ export class FeatureStatsAccumulator {
   }
 }
 
-/**
- * Bilinear resize of a float32 NCHW plane set as `torch.nn.functional.interpolate(mode='bilinear',
- * align_corners=False)` (no antialiasing), as pytorch-fid's Inception wrapper does.
- */
-function bilinearChw(src: Float32Array, c: number, h: number, w: number, oh: number, ow: number): Float32Array {
-  if (h === oh && w === ow) return src;
-  const out = new Float32Array(c * oh * ow);
-  const sy = h / oh;
-  const sx = w / ow;
-  for (let y = 0; y < oh; y++) {
-    const fy = Math.max(0, (y + 0.5) * sy - 0.5);
-    const y0 = Math.floor(fy);
-    const y1 = Math.min(y0 + 1, h - 1);
-    const ly = fy - y0;
-    for (let x = 0; x < ow; x++) {
-      const fx = Math.max(0, (x + 0.5) * sx - 0.5);
-      const x0 = Math.floor(fx);
-      const x1 = Math.min(x0 + 1, w - 1);
-      const lx = fx - x0;
-      for (let k = 0; k < c; k++) {
-        const b = k * h * w;
-        const v =
-          (1 - ly) * ((1 - lx) * (src[b + y0 * w + x0] as number) + lx * (src[b + y0 * w + x1] as number)) +
-          ly * ((1 - lx) * (src[b + y1 * w + x0] as number) + lx * (src[b + y1 * w + x1] as number));
-        out[k * oh * ow + y * ow + x] = v;
-      }
-    }
-  }
-  return out;
-}
 
 /** Options of {@link createFidExtractor}. */
 export interface FidExtractorOptions {
@@ -207,7 +177,7 @@ export async function createFidExtractor(options: FidExtractorOptions): Promise<
       for (let i = 0, s = 0; i < w * h; i++, s += channels) for (let c = 0; c < 3; c++) chw[c * w * h + i] = u8 ? (img.data[s + c] as number) / 255 : (img.data[s + c] as number);
       const oh = typeof input.shape[2] === 'number' ? input.shape[2] : h;
       const ow = typeof input.shape[3] === 'number' ? input.shape[3] : w;
-      const data = bilinearChw(chw, 3, h, w, oh, ow);
+      const data = h === oh && w === ow ? chw : resizeBilinearTorch(chw, 3, h, w, oh, ow);
       const res = await session.run({ [input.name]: { data, shape: [1, 3, oh, ow] } }, { outputs: [outName], ...(o.signal ? { signal: o.signal } : {}) });
       return Float32Array.from(res[outName]!.data as Float32Array);
     },

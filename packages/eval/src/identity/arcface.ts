@@ -1,7 +1,6 @@
-import { DiffmacError, type ColorImage, type Tensor } from '@diffmac/base';
+import { type ColorImage, DiffmacError, resizeLinearU8, type Tensor } from '@diffmac/base';
 import { createSession, type InferenceSession, type SessionOptions } from '@diffmac/core';
 import { estimateSimilarity, ffhqTemplate, warpAffine, type Point } from '@diffmac/face-align';
-import { resizeLinearU8 } from '../image/resize-linear-u8';
 import { assertImage } from '../image/validate';
 
 /**

@@ -1,4 +1,4 @@
-import { DiffmacError, describeValue, type ColorImage } from '@diffmac/base';
+import { DiffmacError, assertColorImage, describeValue, type ColorImage } from '@diffmac/base';
 
 /**
  * Printable shape of an image, `HxWxC`, for error messages.
@@ -11,68 +11,14 @@ export function shapeOf(img: ColorImage): string {
 }
 
 /**
- * Check that `img` is a well-formed, non-empty colour image with finite pixels; throws a
- * {@link DiffmacError} naming `argument` otherwise.
+ * Check that `img` is a well-formed, non-empty colour image with finite pixels (base's
+ * `assertColorImage` with `finite`); throws a {@link DiffmacError} naming `argument` otherwise.
  *
  * @example
  * assertImage('img', { width: 1, height: 1, channels: 3, data: new Uint8Array(3) });
  */
 export function assertImage(argument: string, img: unknown): asserts img is ColorImage {
-  if (img === null || typeof img !== 'object') {
-    throw new DiffmacError('INVALID_IMAGE', `Expected an image { width, height, channels, data } for ${argument}, received ${describeValue(img)}`, {
-      argument,
-      expected: 'ColorImage',
-      received: describeValue(img),
-    });
-  }
-  const { width, height, channels, data } = img as ColorImage;
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 0 || height < 0) {
-    throw new DiffmacError('INVALID_IMAGE', `Expected integer width and height for ${argument}, received ${describeValue(width)}x${describeValue(height)}`, {
-      argument,
-      expected: 'integer width and height',
-      received: `${describeValue(width)}x${describeValue(height)}`,
-    });
-  }
-  if (width === 0 || height === 0) {
-    throw new DiffmacError('IMAGE_EMPTY', `Expected a non-empty image for ${argument}, received ${height}x${width}`, {
-      argument,
-      expected: 'width > 0 and height > 0',
-      received: `${height}x${width}`,
-    });
-  }
-  if (channels !== 3 && channels !== 4) {
-    throw new DiffmacError('IMAGE_CHANNELS', `Expected 3 (RGB) or 4 (RGBA) channels for ${argument}, received ${describeValue(channels)}`, {
-      argument,
-      expected: '3 or 4 channels',
-      received: describeValue(channels),
-    });
-  }
-  if (!(data instanceof Uint8Array) && !(data instanceof Float32Array)) {
-    throw new DiffmacError('INVALID_IMAGE', `Expected Uint8Array or Float32Array pixels for ${argument}, received ${describeValue(data)}`, {
-      argument,
-      expected: 'Uint8Array or Float32Array',
-      received: describeValue(data),
-    });
-  }
-  if (data.length !== width * height * channels) {
-    throw new DiffmacError('INVALID_IMAGE', `Expected ${width * height * channels} values (${height}x${width}x${channels}) for ${argument}.data, received ${data.length}`, {
-      argument: `${argument}.data`,
-      expected: `${width * height * channels} values`,
-      received: String(data.length),
-    });
-  }
-  if (data instanceof Float32Array) {
-    for (let i = 0; i < data.length; i++) {
-      if (!Number.isFinite(data[i])) {
-        const v = data[i] as number;
-        throw new DiffmacError('IMAGE_NOT_FINITE', `Expected finite pixels for ${argument}, received ${describeValue(v)} at index ${i}`, {
-          argument,
-          expected: 'finite pixel values',
-          received: `${describeValue(v)} at index ${i}`,
-        });
-      }
-    }
-  }
+  assertColorImage(img, argument, { finite: true });
 }
 
 /**

@@ -1,7 +1,6 @@
-import { DiffmacError, type ColorImage } from '@diffmac/base';
+import { type ColorImage, DiffmacError, resizeLinearU8, squareResize, toRgb255 } from '@diffmac/base';
 import { createSession, type InferenceSession, type SessionOptions } from '@diffmac/core';
 import { convertFaceApiModel, type FaceDetector } from '@diffmac/face-align';
-import { resizeLinearU8 } from '../image/resize-linear-u8';
 import { assertImage } from '../image/validate';
 
 /** A landmark point [x, y] in image pixels. */
@@ -205,45 +204,15 @@ export async function createDefaultLandmarker(options: { threads?: number; signa
   return {
     async landmarks(face, o = {}) {
       assertImage('face', face);
-      const { width, height, channels } = face;
-      const side = Math.max(width, height);
-      const diff = Math.abs(width - height);
-      const before = diff - Math.round(diff * 0.5);
-      const offX = width < height ? before : 0;
-      const offY = height < width ? before : 0;
-      const k = face.data instanceof Float32Array ? 255 : 1;
-      const at = (x: number, y: number, c: number) => {
-        const cx = x - offX;
-        const cy = y - offY;
-        if (cx < 0 || cy < 0 || cx >= width || cy >= height) return 0;
-        return (face.data[(cy * width + cx) * channels + c] as number) * k;
-      };
-      const scale = side / size;
       const input = new Float32Array(size * size * 3);
-      for (let r = 0; r < size; r++) {
-        const fy = Math.fround(r * scale);
-        const y0 = Math.floor(fy);
-        const y1 = Math.min(side - 1, Math.ceil(fy));
-        const dy = fy - y0;
-        for (let q = 0; q < size; q++) {
-          const fx = Math.fround(q * scale);
-          const x0 = Math.floor(fx);
-          const x1 = Math.min(side - 1, Math.ceil(fx));
-          const dx = fx - x0;
-          for (let c = 0; c < 3; c++) {
-            const top = at(x0, y0, c) + (at(x1, y0, c) - at(x0, y0, c)) * dx;
-            const bottom = at(x0, y1, c) + (at(x1, y1, c) - at(x0, y1, c)) * dx;
-            input[(r * size + q) * 3 + c] = top + (bottom - top) * dy;
-          }
-        }
-      }
+      const { side, offsetX, offsetY } = squareResize(toRgb255(face), { x: 0, y: 0, width: face.width, height: face.height }, size, true, input, 0);
       const out = await session.run({ image: { data: input, shape: [1, size, size, 3] } }, o.signal ? { signal: o.signal } : {});
       const lm = out.landmarks?.data as Float32Array | undefined;
       if (!lm || lm.length < 136) {
         throw new DiffmacError('LANDMARK_MODEL_SIGNATURE', 'The embedded landmark net returned no 68-point output', { argument: 'model', expected: 'landmarks [1,136]', received: String(lm?.length) });
       }
       const pts: LandmarkPoint[] = [];
-      for (let p = 0; p < 68; p++) pts.push([(lm[2 * p] as number) * side - offX, (lm[2 * p + 1] as number) * side - offY]);
+      for (let p = 0; p < 68; p++) pts.push([(lm[2 * p] as number) * side - offsetX, (lm[2 * p + 1] as number) * side - offsetY]);
       return pts;
     },
     async dispose() {

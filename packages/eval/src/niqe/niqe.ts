@@ -1,9 +1,8 @@
-import { DiffmacError, type ColorImage } from '@diffmac/base';
+import { type ColorImage, DiffmacError, imresizeMatlab, type Plane32, roundHalfEven } from '@diffmac/base';
 import { yOfPixel } from '../image/planes';
 import { assertCropBorder, assertImage } from '../image/validate';
 import { symmetricPinv } from '../math/symmetric-eigen';
 import { aggdGrid, blockFeatures } from './aggd';
-import { imresizeMatlab, type Plane32 } from './imresize';
 
 const fround = Math.fround;
 
@@ -29,11 +28,6 @@ export interface NiqeOptions {
   blockSize?: number;
 }
 
-/** Round half to even, as numpy's `round`. */
-function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
 
 const isNumbers = (v: unknown): v is ArrayLike<number> =>
   v instanceof Float64Array || v instanceof Float32Array || (Array.isArray(v) && v.every((x) => typeof x === 'number'));

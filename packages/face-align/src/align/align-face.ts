@@ -1,10 +1,8 @@
-import { invalidArgument, type ColorImage } from '@diffmac/base';
+import { assertColorImage, type BorderMode, type ColorImage, invalidArgument } from '@diffmac/base';
 import type { Point } from '../detection/types';
 import type { AffineMatrix } from '../geometry/affine';
 import { estimateSimilarityWithInliers } from '../geometry/estimate-similarity';
 import { ffhqTemplateWithSize } from '../geometry/template';
-import { assertColorImage } from '../image/assert-color-image';
-import type { BorderMode } from '../warp/border';
 import { warpAffine } from '../warp/warp-affine';
 
 /** facexlib's grey border, RGB (OpenCV's BGR `(135, 133, 132)`). */

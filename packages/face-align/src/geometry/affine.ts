@@ -1,11 +1,7 @@
-import { DiffmacError, describeValue, invalidArgument } from '@diffmac/base';
+import { type AffineMatrix, describeValue, DiffmacError, invalidArgument } from '@diffmac/base';
 import type { Point } from '../detection/types';
 
-/**
- * A 2×3 affine matrix, row-major: `[a, b, tx, c, d, ty]` maps `(x, y)` to
- * `(a·x + b·y + tx, c·x + d·y + ty)`: the layout of OpenCV's 2×3 `M` flattened.
- */
-export type AffineMatrix = readonly [a: number, b: number, tx: number, c: number, d: number, ty: number];
+export type { AffineMatrix } from '@diffmac/base';
 
 /**
  * What functions taking a matrix accept: the flat 6-number form (array or typed array), or

@@ -1,8 +1,7 @@
-import { DiffmacError, invalidArgument, type ColorImage } from '@diffmac/base';
+import { assertColorImage, type ColorImage, DiffmacError, invalidArgument } from '@diffmac/base';
 import { alignFace, type AlignFaceOptions } from '../align/align-face';
 import type { DetectedFace, FaceDetector } from '../detection/types';
 import type { AffineMatrix } from '../geometry/affine';
-import { assertColorImage } from '../image/assert-color-image';
 import { pasteBack } from '../paste/paste-back';
 import { selectFaces, type FaceFilter } from './select-faces';
 

@@ -1,11 +1,6 @@
-import { invalidArgument, type ColorImage } from '@diffmac/base';
+import { assertColorImage, type ColorImage, erodePlane, gaussianBlurPlane, invalidArgument, type OutputWindow as Window, resizeLanczos4, warpBilinear, warpOnes } from '@diffmac/base';
 import { invertAffine, toAffine, type AffineInput, type AffineMatrix } from '../geometry/affine';
-import { erodePlane } from '../filters/erode';
-import { gaussianBlurPlane } from '../filters/gaussian-blur';
-import { assertColorImage } from '../image/assert-color-image';
 import { toUint8 } from '../image/to-uint8';
-import { resizeLanczos4 } from '../resize/resize-lanczos';
-import { warpBilinear, warpOnes, type Window } from '../warp/warp-kernel';
 
 /** One face to paste: the restored crop and the photo → crop affine used to align it. */
 export interface PasteFace {

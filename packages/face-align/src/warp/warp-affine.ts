@@ -1,8 +1,5 @@
-import { DiffmacError, describeValue, invalidArgument, type ColorImage } from '@diffmac/base';
+import { assertBorderMode, assertColorImage, type BorderMode, type ColorImage, describeValue, DiffmacError, invalidArgument, warpBilinear } from '@diffmac/base';
 import { invertAffine, toAffine, type AffineInput } from '../geometry/affine';
-import { assertColorImage } from '../image/assert-color-image';
-import { assertBorderMode, type BorderMode } from './border';
-import { warpBilinear } from './warp-kernel';
 
 /** Options of {@link warpAffine}. */
 export interface WarpAffineOptions {

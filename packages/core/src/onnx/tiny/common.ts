@@ -1,8 +1,7 @@
 /**
  * What every tiny model builder shares: options, the result type and the finishing step.
  */
-import { createRng, type NoiseSource } from '@diffmac/base';
-import { invalidArgument } from '@diffmac/base';
+import { createRng, invalidArgument, type NoiseSource } from '@diffmac/base';
 import type { TensorSignature } from '../../inference/types';
 import { OnnxGraphBuilder } from '../graph-builder';
 import { readOnnxSignature } from '../model-signature';

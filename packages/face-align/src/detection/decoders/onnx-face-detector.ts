@@ -1,8 +1,7 @@
-import { type ColorImage, DiffmacError, invalidArgument, type Tensor } from '@diffmac/base';
+import { assertColorImage, type ColorImage, DiffmacError, invalidArgument, type Tensor } from '@diffmac/base';
 import { createSession, type InferenceSession } from '@diffmac/core';
 import { nms } from '../nms';
 import type { DetectedFace, DetectOptions, FaceDetector, FiveLandmarks, Point } from '../types';
-import { assertColorImage } from '../../image/assert-color-image';
 import type { FaceCandidate } from './candidate';
 import { type InputRecipe, prepareInput } from './prepare-input';
 import { decodeRetinaFace } from './retinaface';

@@ -1,4 +1,4 @@
-import type { ColorImage } from '@diffmac/base';
+import { resizeBilinearTorch, type ColorImage } from '@diffmac/base';
 
 /** How a detector wants its input tensor. */
 export interface InputRecipe {
@@ -24,7 +24,7 @@ export interface PreparedInput {
 /**
  * Build a detector's NCHW float32 input from an image: at the image's own size (facexlib's
  * `use_origin_size`) when `size` is undefined, padded at the bottom/right to `multipleOf`;
- * otherwise resized keeping the aspect ratio (bilinear, half-pixel centres) into the top-left of a
+ * otherwise resized keeping the aspect ratio (base's `resizeBilinearTorch` with a scale factor) into the top-left of a
  * `size` canvas, the rest black. Pixels become `(v - mean) / std` in the recipe's channel order.
  *
  * @example
@@ -51,34 +51,18 @@ export function prepareInput(image: ColorImage, recipe: InputRecipe, size?: { wi
   const out = new Float32Array(3 * plane);
   const order = recipe.channelOrder === 'bgr' ? [2, 1, 0] : [0, 1, 2];
   for (let c = 0; c < 3; c++) out.fill((0 - (recipe.mean[c] as number)) / (recipe.std[c] as number), c * plane, (c + 1) * plane);
-  const pixel = (x: number, y: number, c: number) => (data[(y * w + x) * channels + c] as number) * k;
-  for (let y = 0; y < contentH; y++) {
-    let y0 = y;
-    let y1 = y;
-    let fy = 0;
-    if (size) {
-      const sy = Math.min(Math.max((y + 0.5) / scale - 0.5, 0), h - 1);
-      y0 = Math.floor(sy);
-      y1 = Math.min(y0 + 1, h - 1);
-      fy = sy - y0;
-    }
-    for (let x = 0; x < contentW; x++) {
-      let x0 = x;
-      let x1 = x;
-      let fx = 0;
-      if (size) {
-        const sx = Math.min(Math.max((x + 0.5) / scale - 0.5, 0), w - 1);
-        x0 = Math.floor(sx);
-        x1 = Math.min(x0 + 1, w - 1);
-        fx = sx - x0;
-      }
-      for (let c = 0; c < 3; c++) {
-        const src = order[c] as number;
-        const top = pixel(x0, y0, src) * (1 - fx) + pixel(x1, y0, src) * fx;
-        const bottom = pixel(x0, y1, src) * (1 - fx) + pixel(x1, y1, src) * fx;
-        const v = top * (1 - fy) + bottom * fy;
-        out[c * plane + y * outW + x] = (v - (recipe.mean[c] as number)) / (recipe.std[c] as number);
-      }
+  // The image's first three channels as CHW planes on the 0–255 scale, in the recipe's order.
+  const planes = new Float32Array(3 * w * h);
+  for (let c = 0; c < 3; c++) {
+    const src = order[c] as number;
+    for (let i = 0, s = src; i < w * h; i++, s += channels) planes[c * w * h + i] = (data[s] as number) * k;
+  }
+  const content = size ? resizeBilinearTorch(planes, 3, h, w, contentH, contentW, { scaleFactor: [scale, scale] }) : planes;
+  for (let c = 0; c < 3; c++) {
+    const mean = recipe.mean[c] as number;
+    const std = recipe.std[c] as number;
+    for (let y = 0; y < contentH; y++) {
+      for (let x = 0, i = (c * contentH + y) * contentW, o = c * plane + y * outW; x < contentW; x++) out[o + x] = ((content[i + x] as number) - mean) / std;
     }
   }
   return { data: out, width: outW, height: outH, scale };

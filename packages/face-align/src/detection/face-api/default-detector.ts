@@ -1,11 +1,9 @@
-import { type ColorImage, DiffmacError, invalidArgument } from '@diffmac/base';
+import { assertColorImage, type ColorImage, DiffmacError, invalidArgument, type PixelRect, squareResize, toRgb255 } from '@diffmac/base';
 import { createSession, type InferenceSession, LANDMARK_INPUT_SIZE, SSD_INPUT_SIZE } from '@diffmac/core';
 import { fiveFrom68 } from '../landmarks-to-five';
 import { type Box4, nms } from '../nms';
 import type { DetectedFace, DetectOptions, FaceDetector, Point } from '../types';
-import { assertColorImage } from '../../image/assert-color-image';
 import { convertFaceApiModel, type FaceApiModelOptions } from './face-api-models';
-import { type PixelRect, squareResize, toRgb255 } from './preprocess';
 
 /** Options of {@link createDefaultDetector}. */
 export interface DefaultDetectorOptions extends FaceApiModelOptions {

@@ -1,8 +1,6 @@
-import { type ColorImage, DiffmacError, invalidArgument } from '@diffmac/base';
+import { assertColorImage, type ColorImage, DiffmacError, invalidArgument, squareResize, toRgb255 } from '@diffmac/base';
 import { createSession, RECOGNITION_DIMENSION, RECOGNITION_INPUT_SIZE } from '@diffmac/core';
-import { assertColorImage } from '../../image/assert-color-image';
 import { convertFaceApiModel, type FaceApiModelOptions } from './face-api-models';
-import { squareResize, toRgb255 } from './preprocess';
 
 /** Options of {@link createFaceEmbedder}. */
 export interface FaceEmbedderOptions extends FaceApiModelOptions {

@@ -1,5 +1,5 @@
-import { invalidArgument } from '@diffmac/base';
-import { borderIndex } from '../warp/border';
+import { invalidArgument } from '../errors';
+import { borderIndex } from './border-cv';
 
 const f32 = Math.fround;
 
@@ -36,9 +36,9 @@ function fusedMulAdd(a: number, b: number, c: number): number {
  * sizes 1–9 use OpenCV's fixed table.
  *
  * @example
- * gaussianKernel(3, 0); // Float32Array [0.25, 0.5, 0.25]
+ * getGaussianKernel(3, 0); // Float32Array [0.25, 0.5, 0.25]
  */
-export function gaussianKernel(ksize: number, sigma = 0): Float32Array {
+export function getGaussianKernel(ksize: number, sigma = 0): Float32Array {
   if (!Number.isInteger(ksize) || ksize < 1 || ksize % 2 === 0) invalidArgument('ksize', 'a positive odd integer', ksize, 'INVALID_KERNEL');
   const fixed = ksize <= 9 && sigma <= 0 ? SMALL[ksize >> 1] : undefined;
   if (fixed) return Float32Array.from(fixed);
@@ -81,7 +81,7 @@ export interface PlaneWindow {
  */
 export function gaussianBlurPlane(src: Float32Array, width: number, height: number, ksize: number, sigma = 0, window?: PlaneWindow): Float32Array {
   if (src.length !== width * height) invalidArgument('src', `${width * height} values`, src, 'INVALID_IMAGE');
-  const kernel = gaussianKernel(ksize, sigma);
+  const kernel = getGaussianKernel(ksize, sigma);
   if (ksize === 1) return src.slice();
   const r = ksize >> 1;
   const wx = window?.x ?? 0, wy = window?.y ?? 0;

@@ -1,6 +1,7 @@
-import { invalidArgument, type ColorImage } from '@diffmac/base';
-import { roundHalfEven } from '@diffmac/core';
-import { assertColorImage } from '../image/assert-color-image';
+import { invalidArgument } from '../errors';
+import type { ColorImage } from '../image';
+import { roundHalfEven } from '../numeric/round-half-even';
+import { assertColorImage } from '../checks/image';
 
 const f32 = Math.fround;
 const S45 = 0.70710678118654752440084436210485;

@@ -1,4 +1,4 @@
-import { invalidArgument } from '@diffmac/base';
+import { invalidArgument } from '../errors';
 const fround = Math.fround;
 
 /** A single-channel float32 image, row-major. */

@@ -1,4 +1,4 @@
-import type { ColorImage } from '@diffmac/base';
+import type { ColorImage } from '../image';
 
 /** RGB pixels in 0–255 as float32, HWC. */
 export interface RgbFloat {

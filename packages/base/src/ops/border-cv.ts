@@ -1,4 +1,4 @@
-import { DiffmacError, describeValue } from '@diffmac/base';
+import { DiffmacError, describeValue } from '../errors';
 
 /** How pixels outside the source image are read (OpenCV's border modes). */
 export type BorderMode = 'constant' | 'replicate' | 'reflect' | 'reflect101';

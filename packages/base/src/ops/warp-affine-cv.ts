@@ -1,12 +1,12 @@
-import { roundHalfEven } from '@diffmac/core';
-import type { AffineMatrix } from '../geometry/affine';
-import { borderIndex, type BorderMode } from './border';
+import { roundHalfEven } from '../numeric/round-half-even';
+import type { AffineMatrix } from '../geometry/affine-matrix';
+import { borderIndex, type BorderMode } from './border-cv';
 
 /**
  * OpenCV's per-column coordinate terms of warpAffine: `round(M00·x·1024)` and `round(M10·x·1024)`
  * (round half to even), for the window's columns.
  */
-function columnTerms(m0: number, m3: number, window: Window): [Int32Array, Int32Array] {
+function columnTerms(m0: number, m3: number, window: OutputWindow): [Int32Array, Int32Array] {
   const adelta = new Int32Array(window.width);
   const bdelta = new Int32Array(window.width);
   for (let i = 0; i < window.width; i++) {
@@ -23,7 +23,7 @@ function rowTerm(a: number, b: number, y: number): number {
 }
 
 /** Interleaved pixels plus their layout. */
-export interface Planes<D extends Uint8Array | Float32Array = Uint8Array | Float32Array> {
+export interface InterleavedPixels<D extends Uint8Array | Float32Array = Uint8Array | Float32Array> {
   data: D;
   width: number;
   height: number;
@@ -31,7 +31,7 @@ export interface Planes<D extends Uint8Array | Float32Array = Uint8Array | Float
 }
 
 /** Where in the full output the computed window lies. */
-export interface Window {
+export interface OutputWindow {
   x: number;
   y: number;
   width: number;
@@ -47,18 +47,18 @@ const f32 = Math.fround;
  * the float table with float32 sums. `out` has `window.width × window.height × src.channels` values.
  */
 export function warpBilinear(
-  src: Planes,
+  src: InterleavedPixels,
   inverse: AffineMatrix,
   out: Uint8Array | Float32Array,
-  window: Window,
+  window: OutputWindow,
   border: BorderMode,
   borderValue: readonly number[]
 ): void {
-  if (src.data instanceof Uint8Array) warpU8(src as Planes<Uint8Array>, inverse, out as Uint8Array, window, border, borderValue);
-  else warpF32(src as Planes<Float32Array>, inverse, out as Float32Array, window, border, borderValue);
+  if (src.data instanceof Uint8Array) warpU8(src as InterleavedPixels<Uint8Array>, inverse, out as Uint8Array, window, border, borderValue);
+  else warpF32(src as InterleavedPixels<Float32Array>, inverse, out as Float32Array, window, border, borderValue);
 }
 
-function warpU8(src: Planes<Uint8Array>, inverse: AffineMatrix, out: Uint8Array, window: Window, border: BorderMode, borderValue: readonly number[]): void {
+function warpU8(src: InterleavedPixels<Uint8Array>, inverse: AffineMatrix, out: Uint8Array, window: OutputWindow, border: BorderMode, borderValue: readonly number[]): void {
   const { width: sw, height: sh, channels: cn } = src;
   const [m0, m1, m2, m3, m4, m5] = inverse;
   const ww = window.width;
@@ -117,10 +117,10 @@ function warpU8(src: Planes<Uint8Array>, inverse: AffineMatrix, out: Uint8Array,
 }
 
 function warpF32(
-  src: Planes<Float32Array>,
+  src: InterleavedPixels<Float32Array>,
   inverse: AffineMatrix,
   out: Float32Array,
-  window: Window,
+  window: OutputWindow,
   border: BorderMode,
   borderValue: readonly number[]
 ): void {
@@ -181,7 +181,7 @@ function warpF32(
  * paste-back mask), without reading a source: inside pixels are exactly 1 (the weights are dyadic
  * and sum to 1), border pixels sum the weights of the taps that fall inside, in float32 order.
  */
-export function warpOnes(sw: number, sh: number, inverse: AffineMatrix, out: Float32Array, window: Window): void {
+export function warpOnes(sw: number, sh: number, inverse: AffineMatrix, out: Float32Array, window: OutputWindow): void {
   const [m0, m1, m2, m3, m4, m5] = inverse;
   const ww = window.width;
   const [adelta, bdelta] = columnTerms(m0, m3, window);

@@ -1,4 +1,4 @@
-import { invalidArgument } from '@diffmac/base';
+import { invalidArgument } from '../errors';
 
 /**
  * Grey-level erosion (minimum filter) of a float plane by a `k × k` rectangle, as OpenCV's

@@ -1,5 +1,5 @@
-import { invalidArgument } from '@diffmac/base';
-import type { FloatImage } from './float-image';
+import { invalidArgument } from '../errors';
+import type { FloatImage } from '../image';
 
 /**
  * 2-D correlation of a float image with a square kernel, as OpenCV's `filter2D(src, -1, kernel)`:
