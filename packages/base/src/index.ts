@@ -19,6 +19,7 @@ export type { Tensor, TensorData, TensorDataType } from './tensor';
 export type { ColorImage, FloatImage, ImagePixels, RasterImage } from './image';
 export type { AffineMatrix } from './geometry/affine-matrix';
 export { assertColorImage, assertRasterImage } from './checks/image';
+export { assertFinite, firstNonFinite } from './checks/finite';
 export { roundHalfEven } from './numeric/round-half-even';
 export { createRng, type NoiseSource, type Rng, type RngOptions } from './random/rng';
 export { randn } from './random/randn';
@@ -33,3 +34,6 @@ export { assertBorderMode, borderIndex, type BorderMode } from './ops/border-cv'
 export { resizeBilinearTorch, type ResizeBilinearTorchOptions } from './ops/resize-bilinear-torch';
 export { squareResize, toRgb255, type PixelRect, type RgbFloat, type SquareGeometry } from './ops/resize-bilinear-tfjs';
 export { warpBilinear, warpOnes, type InterleavedPixels, type OutputWindow } from './ops/warp-affine-cv';
+// Numerics: the one symmetric eigen solver (Householder + implicit QL), its pseudo-inverse, Cholesky
+export { symmetricEigen, symmetricPinv } from './numeric/symmetric-eigen';
+export { cholesky, symmetricEigenvalues } from './numeric/symmetric-eigenvalues';

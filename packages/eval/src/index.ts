@@ -18,7 +18,8 @@ export type { Plane32 } from '@diffmac/base';
 export { estimateAggd, aggdGrid, blockFeatures } from './niqe/aggd';
 export type { AggdGrid, AggdParams } from './niqe/aggd';
 export { gamma } from './math/gamma';
-export { symmetricEigen, symmetricPinv } from './math/symmetric-eigen';
+// The eigen solvers moved to @diffmac/base (one solver; symmetricEigenLarge is its old name); re-exported for one release.
+export { symmetricEigen, symmetricEigen as symmetricEigenLarge, symmetricPinv, symmetricEigenvalues, cholesky } from '@diffmac/base';
 export { psnrOfPlanes } from './metrics/psnr';
 export { ssimOfPlanes } from './metrics/ssim';
 export { meanStdCorrectedPlanes } from './protocols/mean-std-correction';
@@ -64,8 +65,6 @@ export { frechetDistance, sqrtmPsd, traceSqrtProduct } from './fid/frechet';
 export type { FeatureStats } from './fid/frechet';
 export { readFidStats, FeatureStatsAccumulator, createFidExtractor, fidAgainst } from './fid/fid';
 export type { FeatureSumsState, FidExtractor, FidExtractorOptions } from './fid/fid';
-export { symmetricEigenLarge } from './math/symmetric-tridiagonal';
-export { symmetricEigenvalues, cholesky } from './math/symmetric-eigenvalues';
 export { dropBelowFor, getProtocol, listProtocols } from './protocols/protocols';
 export type { Protocol, ProtocolName } from './protocols/protocols';
 export { ScoreAccumulator } from './api/accumulator';

@@ -1,10 +1,9 @@
+import type { NoiseSource } from '@diffmac/base';
 import type { Rate } from './kl';
 import type { LatentTensor } from './tensor';
 
-/** The only noise source a bottleneck sees: fill `out` with standard normal values (e.g. @diffmac/scheduler's `createRng`). */
-export interface NoiseSource {
-  normal(out: Float32Array): void;
-}
+/** The only noise source a bottleneck sees (one declaration, in @diffmac/base; `createRng` makes one). */
+export type { NoiseSource } from '@diffmac/base';
 
 /** Progress of one `compress` call (a discriminated union on `type`). */
 export type BottleneckEvent =

@@ -1,3 +1,4 @@
+import { assertFinite as assertFiniteValues } from '@diffmac/base';
 import { describeValue, invalidArgument, MibError } from './errors';
 
 /**
@@ -58,14 +59,5 @@ export function batchLayout(tensor: unknown, argument: string): BatchLayout {
  * assertFinite(new Float32Array([1, NaN]), 'outputs.mean'); // throws MibError NON_FINITE (index 1)
  */
 export function assertFinite(data: ArrayLike<number>, argument: string): void {
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i] as number;
-    if (!Number.isFinite(v)) {
-      throw new MibError('NON_FINITE', `Expected finite values in ${argument}, received ${describeValue(v)} at index ${i}`, {
-        argument,
-        expected: 'finite values',
-        received: `${describeValue(v)} at index ${i}`,
-      });
-    }
-  }
+  assertFiniteValues(data, argument, MibError);
 }

@@ -2,6 +2,7 @@
  * Checks of step inputs: typed arrays, NaN/Inf, lengths, timesteps. Every failure is a
  * `SchedulerError` naming the argument, what was expected and what arrived.
  */
+import { assertFinite } from '@diffmac/base';
 import { SchedulerError } from './errors';
 
 function describe(value: unknown): string {
@@ -25,12 +26,7 @@ export function checkTensor(argument: string, value: unknown, length?: number): 
   if (length !== undefined && value.length !== length) {
     throw new SchedulerError('LENGTH_MISMATCH', `Expected ${length} values for ${argument}, received ${value.length}`, { argument, expected: `${length} values`, received: `${value.length} values` });
   }
-  for (let i = 0; i < value.length; i++) {
-    const v = value[i] as number;
-    if (v - v !== 0) {
-      throw new SchedulerError('NON_FINITE', `Expected finite values in ${argument}, received ${String(v)} at index ${i}`, { argument, expected: 'finite values', received: `${String(v)} at index ${i}` });
-    }
-  }
+  assertFinite(value, argument, SchedulerError);
 }
 
 /**

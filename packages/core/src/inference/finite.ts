@@ -1,7 +1,7 @@
 /**
  * NaN/Inf checks on model outputs.
  */
-import { DiffmacError } from '@diffmac/base';
+import { DiffmacError, firstNonFinite } from '@diffmac/base';
 import type { Tensor } from './types';
 
 /**
@@ -15,16 +15,10 @@ export function checkTensorsFinite(tensors: Readonly<Record<string, Tensor>>, mo
   for (const [name, tensor] of Object.entries(tensors)) {
     const data = tensor.data;
     if (!(data instanceof Float32Array || data instanceof Float64Array)) continue;
-    let first = -1;
-    let count = 0;
-    for (let i = 0; i < data.length; i++) {
-      const v = data[i]!;
-      if (v - v !== 0) {
-        if (first < 0) first = i;
-        count++;
-      }
-    }
-    if (count > 0) {
+    const first = firstNonFinite(data);
+    if (first >= 0) {
+      let count = 0;
+      for (let i = first; i < data.length; i++) if (data[i]! - data[i]! !== 0) count++;
       const value = String(data[first]);
       throw new DiffmacError(
         'MODEL_OUTPUT_NOT_FINITE',

@@ -1,6 +1,4 @@
-import { DiffmacError } from '@diffmac/base';
-import { cholesky, symmetricEigenvalues } from '../math/symmetric-eigenvalues';
-import { symmetricEigenLarge } from '../math/symmetric-tridiagonal';
+import { cholesky, DiffmacError, symmetricEigen, symmetricEigenvalues } from '@diffmac/base';
 
 /** Gaussian statistics of a feature set: mean (d) and covariance (d x d, row-major), float64. */
 export interface FeatureStats {
@@ -16,7 +14,7 @@ export interface FeatureStats {
  * sqrtmPsd(new Float64Array([4, 0, 0, 9]), 2); // [2, 0, 0, 3]
  */
 export function sqrtmPsd(matrix: Float64Array, n: number): Float64Array {
-  const { values, vectors } = symmetricEigenLarge(matrix, n, true);
+  const { values, vectors } = symmetricEigen(matrix, n, true);
   const out = new Float64Array(n * n);
   for (let k = 0; k < n; k++) {
     const s = Math.sqrt(Math.max(0, values[k] as number));

@@ -1,7 +1,6 @@
-import { type ColorImage, DiffmacError, imresizeMatlab, type Plane32, roundHalfEven } from '@diffmac/base';
+import { type ColorImage, DiffmacError, imresizeMatlab, type Plane32, roundHalfEven, symmetricPinv } from '@diffmac/base';
 import { yOfPixel } from '../image/planes';
 import { assertCropBorder, assertImage } from '../image/validate';
-import { symmetricPinv } from '../math/symmetric-eigen';
 import { aggdGrid, blockFeatures } from './aggd';
 
 const fround = Math.fround;

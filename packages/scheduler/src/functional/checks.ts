@@ -1,6 +1,7 @@
 /**
  * Argument checks shared by the functional samplers, and the between-steps abort check.
  */
+import { firstNonFinite } from '@diffmac/base';
 import { SchedulerError } from '../errors';
 import { checkTensor } from '../validate';
 import type { Denoiser, SampleOptions } from './types';
@@ -78,10 +79,9 @@ export async function denoise(denoiser: Denoiser, x: Float32Array, sigma: number
       received: 'a returned value',
     });
   }
-  for (let i = 0; i < out.length; i++) {
+  const i = firstNonFinite(out);
+  if (i >= 0) {
     const v = out[i]!;
-    if (v - v !== 0) {
-      throw new SchedulerError('NON_FINITE', `The denoiser returned ${v} at index ${i} (step ${step}, sigma ${sigma})`, { argument: 'denoiser output', expected: 'finite values', received: `${v} at index ${i}` });
-    }
+    throw new SchedulerError('NON_FINITE', `The denoiser returned ${v} at index ${i} (step ${step}, sigma ${sigma})`, { argument: 'denoiser output', expected: 'finite values', received: `${v} at index ${i}` });
   }
 }

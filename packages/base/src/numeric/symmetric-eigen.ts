@@ -4,14 +4,15 @@ import { tridiagonalQl } from './tridiagonal-ql';
 /**
  * Eigen-decomposition of a real symmetric n x n matrix (row-major) by Householder reduction to
  * tridiagonal form and the implicit QL algorithm (EISPACK tred2/tql2, as in JAMA), in float64.
- * O(n³); use this for large matrices (FID's 2048 x 2048). Eigenvalues come back ascending,
+ * O(n³), fast enough for FID's 2048 x 2048 covariances; the one symmetric solver of diffmac.
+ * Eigenvalues come back ascending,
  * eigenvectors as the columns of `vectors` (row-major n x n) when `wantVectors` (without them,
  * {@link symmetricEigenvalues} runs instead).
  *
  * @example
- * const { values } = symmetricEigenLarge(new Float64Array([2, 1, 1, 2]), 2); // [1, 3]
+ * const { values } = symmetricEigen(new Float64Array([2, 1, 1, 2]), 2); // [1, 3]
  */
-export function symmetricEigenLarge(matrix: Float64Array, n: number, wantVectors = true): { values: Float64Array; vectors: Float64Array } {
+export function symmetricEigen(matrix: Float64Array, n: number, wantVectors = true): { values: Float64Array; vectors: Float64Array } {
   if (!wantVectors) return { values: symmetricEigenvalues(matrix, n), vectors: new Float64Array(0) };
   const V = Float64Array.from(matrix);
   const d = new Float64Array(n);
@@ -95,4 +96,30 @@ export function symmetricEigenLarge(matrix: Float64Array, n: number, wantVectors
   const vectors = new Float64Array(n * n);
   for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) vectors[r * n + c] = V[r * n + (order[c] as number)] as number;
   return { values, vectors };
+}
+
+/**
+ * Moore–Penrose pseudo-inverse of a symmetric matrix, as numpy's `pinv` (singular values under
+ * `rcond · max singular value` are dropped; default rcond 1e-15).
+ *
+ * @example
+ * symmetricPinv(new Float64Array([4, 0, 0, 0]), 2); // [0.25, 0, 0, 0]
+ */
+export function symmetricPinv(matrix: Float64Array, n: number, rcond = 1e-15): Float64Array {
+  const { values, vectors } = symmetricEigen(matrix, n);
+  let max = 0;
+  for (const x of values) max = Math.max(max, Math.abs(x));
+  const cutoff = rcond * max;
+  const out = new Float64Array(n * n);
+  for (let k = 0; k < n; k++) {
+    const lambda = values[k] as number;
+    if (Math.abs(lambda) <= cutoff) continue;
+    const inv = 1 / lambda;
+    for (let i = 0; i < n; i++) {
+      const vik = (vectors[i * n + k] as number) * inv;
+      if (vik === 0) continue;
+      for (let j = 0; j < n; j++) out[i * n + j] = (out[i * n + j] as number) + vik * (vectors[j * n + k] as number);
+    }
+  }
+  return out;
 }
