@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRng } from '@diffmac/base';
-import { createPresetPipeline, loadBundle, writeTinyBundle, type InferenceSession, type PresetPipelineOptions } from '../src/index';
+import { writeTinyBundle } from '../src/testing';
+import { createPresetPipeline, loadBundle, type InferenceSession, type PresetPipelineOptions } from '../src/index';
 
 const args = process.argv.slice(2);
 const threads = Number(args.includes('--threads') ? args[args.indexOf('--threads') + 1] : 1);

@@ -13,7 +13,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { createRng } from '@diffmac/base';
-import { buildTinyUnet, createSession, type Tensor } from '../src/index';
+import { buildTinyUnet } from '../src/testing';
+import { createSession, type Tensor } from '../src/index';
 
 const args = process.argv.slice(2);
 const outDir = args[args.indexOf('--out') + 1] ?? '.';

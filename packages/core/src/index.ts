@@ -37,17 +37,6 @@ export { LANDMARK_INPUT_SIZE } from './convert/face-api/landmark-68';
 export { RECOGNITION_DIMENSION, RECOGNITION_INPUT_SIZE } from './convert/face-api/recognition';
 export { SSD_INPUT_SIZE } from './convert/face-api/ssd-mobilenet-v1';
 export { defaultCacheDir } from './io/default-cache-dir';
-export { conv2d, linear, randomWeights, silu, type Conv2dOptions, type LayerContext } from './onnx/tiny-layers';
-export { buildTinyModel, tinyModelRoles, type TinyModelOptionsByRole } from './onnx/tiny/build-tiny-model';
-export type { TinyModel, TinyModelBaseOptions, TinyModelRole } from './onnx/tiny/common';
-export { buildTinyUnet, type TinyUnetOptions } from './onnx/tiny/unet';
-export { buildTinyVaeDecoder, buildTinyVaeEncoder, type TinyVaeOptions } from './onnx/tiny/vae';
-export { buildTinyTextEncoder, type TinyTextEncoderOptions } from './onnx/tiny/text-encoder';
-export { buildTinyCondEncoder, type TinyCondEncoderOptions } from './onnx/tiny/cond-encoder';
-export { buildTinyMib, type TinyMibOptions } from './onnx/tiny/mib';
-export { buildTinyRestorer, type TinyRestorerOptions } from './onnx/tiny/restorer';
-export { buildTinyDetector, tinyDetectorStrides, type TinyDetectorOptions } from './onnx/tiny/detector';
-export { buildTinyIdentity, type TinyIdentityOptions } from './onnx/tiny/identity';
 export { bundleRoleNames, bundleRoles, type BundleRole, type BundleRoleSpec } from './bundle/roles';
 export {
   MANIFEST_FILE,
@@ -62,9 +51,7 @@ export { sha256Bytes, sha256File } from './bundle/digest';
 export { bundleLayoutHint, validateBundle, type BundleProgressEvent, type ValidateBundleOptions, type ValidatedBundle } from './bundle/validate-bundle';
 export { defaultBundleCacheDir, isHubId, resolveHubBundle, type HubBundleOptions } from './bundle/hub';
 export { ModelBundle, loadBundle, type BundleComponent, type LoadBundleOptions } from './bundle/load-bundle';
-export { writeTinyBundle, type TinyBundleKind, type WriteTinyBundleOptions } from './bundle/write-tiny-bundle';
 export { createBundleManifest, type CreateBundleManifestOptions } from './bundle/create-manifest';
-export { tinyTokenizerFiles, tinyTokenizerSpecial, tinyTokenizerVocabSize } from './text/tiny-tokenizer';
 export { ClipTokenizer, loadClipTokenizer, tokenizerKind, type ClipTokenizerFiles } from './text/clip-tokenizer';
 export { clipBpe, clipByteEncoder, clipCleanText, clipPreTokens } from './text/clip-bpe';
 export { encodePrompt, type EncodePromptOptions, type EncodedPrompt } from './text/encode-prompt';
@@ -142,3 +129,19 @@ export { convertTfjsLayers, TFJS_LAYERS, type ConvertTfjsLayersOptions, type Con
 export { ESRGAN_MEDIUM_SHA256, esrganModelDir, esrganOnnx, type EsrganScale } from './upscale/esrgan-models';
 export { createEsrganUpsampler, type EsrganUpsampler, type EsrganUpsamplerOptions } from './upscale/esrgan-upsampler';
 export { tileStarts, upsampleTiled, type TileProgress, type TileRunner, type UpsampleTiledOptions } from './upscale/upsample-tiled';
+
+// Deprecated here: the tiny test fixtures moved to the `@diffmac/core/testing` subpath. These re-exports stay for one
+// release so existing imports keep working; import them from '@diffmac/core/testing'.
+export { conv2d, linear, randomWeights, silu, type Conv2dOptions, type LayerContext } from './onnx/tiny-layers';
+export { buildTinyModel, tinyModelRoles, type TinyModelOptionsByRole } from './onnx/tiny/build-tiny-model';
+export type { TinyModel, TinyModelBaseOptions, TinyModelRole } from './onnx/tiny/common';
+export { buildTinyUnet, type TinyUnetOptions } from './onnx/tiny/unet';
+export { buildTinyVaeDecoder, buildTinyVaeEncoder, type TinyVaeOptions } from './onnx/tiny/vae';
+export { buildTinyTextEncoder, type TinyTextEncoderOptions } from './onnx/tiny/text-encoder';
+export { buildTinyCondEncoder, type TinyCondEncoderOptions } from './onnx/tiny/cond-encoder';
+export { buildTinyMib, type TinyMibOptions } from './onnx/tiny/mib';
+export { buildTinyRestorer, type TinyRestorerOptions } from './onnx/tiny/restorer';
+export { buildTinyDetector, tinyDetectorStrides, type TinyDetectorOptions } from './onnx/tiny/detector';
+export { buildTinyIdentity, type TinyIdentityOptions } from './onnx/tiny/identity';
+export { writeTinyBundle, type TinyBundleKind, type WriteTinyBundleOptions } from './bundle/write-tiny-bundle';
+export { tinyTokenizerFiles, tinyTokenizerSpecial, tinyTokenizerVocabSize } from './text/tiny-tokenizer';

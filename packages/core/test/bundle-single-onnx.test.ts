@@ -7,7 +7,8 @@ import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBundleManifest, loadBundle, writeTinyBundle } from '@diffmac/core';
+import { writeTinyBundle } from '@diffmac/core/testing';
+import { createBundleManifest, loadBundle } from '@diffmac/core';
 
 let dir: string;
 let onnx: string;

@@ -2,16 +2,8 @@ import { cp, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DiffmacError,
-  OnnxGraphBuilder,
-  buildTinyUnet,
-  loadBundle,
-  sha256Bytes,
-  writeTinyBundle,
-  type BundleManifest,
-  type BundleProgressEvent,
-} from '../src/index';
+import { buildTinyUnet, writeTinyBundle } from '../src/testing';
+import { DiffmacError, OnnxGraphBuilder, loadBundle, sha256Bytes, type BundleManifest, type BundleProgressEvent } from '../src/index';
 
 let work: string;
 let tiny: string;
@@ -407,7 +399,8 @@ describe('createBundleManifest', () => {
   });
 
   it('makes a one-model bundle from a lone model.onnx, and refuses a folder without models', async () => {
-    const { createBundleManifest, buildTinyRestorer } = await import('../src/index');
+    const { createBundleManifest } = await import('../src/index');
+    const { buildTinyRestorer } = await import('../src/testing');
     const dir = join(work, 'lone');
     await writeTinyBundle(join(work, 'lone-src'), { kind: 'restorer', resolution: 32 });
     await cp(join(work, 'lone-src', 'model.onnx'), join(dir, 'model.onnx'), { recursive: true });

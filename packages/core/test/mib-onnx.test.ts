@@ -4,7 +4,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createGaussianChannel, createLearnedBottleneck, MibError, stableDiffusionAlphasCumprod, type BottleneckSession } from '@diffmac/mib';
 import { createScheduler } from '@diffmac/scheduler';
-import { buildTinyMib, createRng, createSession, OnnxGraphBuilder, type ModelSession } from '../src/index';
+import { buildTinyMib } from '../src/testing';
+import { createRng, createSession, OnnxGraphBuilder, type ModelSession } from '../src/index';
 
 const C = 2;
 const wMean = [

@@ -142,7 +142,8 @@ describe('readOnnxSignatureFile (weights skipped on disk)', () => {
     const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
-    const { buildTinyModel, readOnnxSignatureFile, tinyModelRoles } = await import('../src/index');
+    const { readOnnxSignatureFile } = await import('../src/index');
+    const { buildTinyModel, tinyModelRoles } = await import('../src/testing');
     const dir = await mkdtemp(join(tmpdir(), 'diffmac-sigfile-'));
     try {
       for (const role of tinyModelRoles) {

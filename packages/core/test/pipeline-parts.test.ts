@@ -1,29 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createGaussianChannel } from '@diffmac/mib';
-import {
-  adainAlignInPlace,
-  adainGuidance,
-  buildTinyUnet,
-  buildTinyVaeDecoder,
-  buildTinyVaeEncoder,
-  conditionMap,
-  createDiffusionRefiner,
-  createOnePassRestorer,
-  createPipeline,
-  createRng,
-  createSession,
-  createUnetModel,
-  DiffmacError,
-  eulerSigmas,
-  img2imgStart,
-  OnnxGraphBuilder,
-  resizeBilinearNchw,
-  samplerKind,
-  sigmaOfTimestep,
-  type FloatTensor,
-  type InferenceSession,
-  type StageContext,
-} from '../src/index';
+import { buildTinyUnet, buildTinyVaeDecoder, buildTinyVaeEncoder } from '../src/testing';
+import { adainAlignInPlace, adainGuidance, conditionMap, createDiffusionRefiner, createOnePassRestorer, createPipeline, createRng, createSession, createUnetModel, DiffmacError, eulerSigmas, img2imgStart, OnnxGraphBuilder, resizeBilinearNchw, samplerKind, sigmaOfTimestep, type FloatTensor, type InferenceSession, type StageContext } from '../src/index';
 
 const sdConfig = { beta_schedule: 'scaled_linear', beta_start: 0.00085, beta_end: 0.012, num_train_timesteps: 1000, steps_offset: 1, timestep_spacing: 'leading' };
 

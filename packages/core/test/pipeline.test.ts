@@ -5,21 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPassThroughBottleneck } from '@diffmac/mib';
-import {
-  createDiffusionRefiner,
-  createPipeline,
-  createPresetPipeline,
-  createRng,
-  DiffmacError,
-  imageToTensor,
-  loadBundle,
-  readImage,
-  resizeBilinearNchw,
-  writeTinyBundle,
-  type FloatTensor,
-  type ModelBundle,
-  type PipelineEvent,
-} from '../src/index';
+import { writeTinyBundle } from '../src/testing';
+import { createDiffusionRefiner, createPipeline, createPresetPipeline, createRng, DiffmacError, imageToTensor, loadBundle, readImage, resizeBilinearNchw, type FloatTensor, type ModelBundle, type PipelineEvent } from '../src/index';
 
 const gtDir = fileURLToPath(new URL('../../../../shared/golden/metrics/images/gt/', import.meta.url));
 

@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DiffmacError, encodePrompt, loadBundle, tinyTokenizerSpecial, writeTinyBundle, type ModelBundle } from '../src/index';
+import { tinyTokenizerSpecial, writeTinyBundle } from '../src/testing';
+import { DiffmacError, encodePrompt, loadBundle, type ModelBundle } from '../src/index';
 
 let work: string;
 let bundle: ModelBundle;

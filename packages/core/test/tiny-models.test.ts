@@ -1,6 +1,7 @@
 import { createRng } from '@diffmac/base';
 import { describe, expect, it } from 'vitest';
-import { DiffmacError, buildTinyModel, createSession, tinyModelRoles, type Tensor } from '../src/index';
+import { buildTinyModel, tinyModelRoles } from '../src/testing';
+import { DiffmacError, createSession, type Tensor } from '../src/index';
 
 function randn(shape: number[], seed: number): Tensor {
   const data = new Float32Array(shape.reduce((a, b) => a * b, 1));

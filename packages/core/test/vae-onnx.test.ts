@@ -2,20 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  buildTinyVaeDecoder,
-  buildTinyVaeEncoder,
-  createRng,
-  createSession,
-  decodeLatents,
-  OnnxGraphBuilder,
-  encodeLatents,
-  readImage,
-  tensorToImage,
-  writeImage,
-  type ModelSession,
-  type Tensor,
-} from '@diffmac/core';
+import { buildTinyVaeDecoder, buildTinyVaeEncoder } from '@diffmac/core/testing';
+import { createRng, createSession, decodeLatents, OnnxGraphBuilder, encodeLatents, readImage, tensorToImage, writeImage, type ModelSession, type Tensor } from '@diffmac/core';
 
 let encoder: ModelSession;
 let decoder: ModelSession;
