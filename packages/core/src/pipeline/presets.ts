@@ -18,6 +18,7 @@ import { createOnePassRestorer, type OnePassKind } from './one-pass-restorer';
 import { createPipeline, type IdentityFunction, type Pipeline } from './pipeline';
 import type { PipelineSampler } from './schedule';
 import { resizeBilinearNchw, type FloatTensor } from './tensor-ops';
+import { stageWiring } from './stage-wiring';
 import type { Refiner, Restorer } from './types';
 
 /** The preset names. */
@@ -153,14 +154,14 @@ export async function createPresetPipeline(bundle: ModelBundle, options: PresetP
     });
     const refinerWith = async (unetName: string, control: boolean, strength: number): Promise<Refiner> => {
       const unet = await open(bundle, unetName);
-      const controlled = control && condEncoder !== undefined && unet.inputs.length > 3;
+      const wiring = stageWiring(bundle, unetName);
       return createDiffusionRefiner({
         unet,
         ...unetSpec(unetName),
         schedulerConfig,
-        ...(vaeEncoder && vaeDecoder && unet.inputs.find((i) => i.name === 'sample')?.shape[1] !== 3 ? { vaeEncoder, vaeDecoder } : {}),
+        ...(wiring.latent ? { vaeEncoder, vaeDecoder } : {}),
         vaeScalingFactor: scaling,
-        ...(controlled ? { condEncoder } : {}),
+        ...(control && wiring.controlled ? { condEncoder } : {}),
         ...(context ? { context } : {}),
         ...(uncondContext ? { uncondContext } : {}),
         ...(options.guidanceScale !== undefined ? { guidanceScale: options.guidanceScale } : {}),
@@ -173,15 +174,15 @@ export async function createPresetPipeline(bundle: ModelBundle, options: PresetP
     if (preset === 'diffmac') {
       const unetName = requireComponent(bundle, 'unet', preset);
       const unet = await open(bundle, unetName);
-      const latent = vaeDecoder !== undefined && unet.inputs.find((i) => i.name === 'sample')?.shape[1] !== 3;
+      const wiring = stageWiring(bundle, unetName);
       const restorer = createDiffusionRestorer({
         unet,
         ...unetSpec(unetName),
         schedulerConfig,
-        ...(latent ? { vaeEncoder, vaeDecoder } : {}),
+        ...(wiring.latent ? { vaeEncoder, vaeDecoder } : {}),
         vaeScalingFactor: scaling,
         latentFactor,
-        ...(condEncoder && unet.inputs.length > 3 ? { condEncoder } : {}),
+        ...(wiring.controlled ? { condEncoder } : {}),
         ...(context ? { context } : {}),
         ...(options.stage1Steps !== undefined ? { steps: options.stage1Steps } : {}),
         ...(options.stage1Sampler !== undefined ? { sampler: options.stage1Sampler } : {}),
