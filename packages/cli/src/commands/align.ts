@@ -145,8 +145,7 @@ export const alignCommand: Command = {
         signal.throwIfAborted();
         const photoArg = positionals[n]!;
         try {
-          const decoded = await readImage(file, { channels: 'rgb', depth: 8 });
-          const photo = decoded as unknown as ColorImage<Uint8Array>;
+          const photo = await readImage(file, { channels: 'rgb', depth: 8 });
           let faces: DetectedFace[] | undefined;
           if (given instanceof Map) faces = given.get(path.basename(file)) ?? given.get(photoArg) ?? [];
           else if (given) faces = given;

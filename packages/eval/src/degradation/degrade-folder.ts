@@ -143,7 +143,7 @@ export async function degradeFolder(hqDir: string, outDir: string, options: Degr
       options.signal?.throwIfAborted();
       const output = `${path.parse(source).name}.png`;
       try {
-        const hq = (await readImage(path.join(hqDir, source), { channels: 'rgb' })) as ColorImage<Uint8Array>;
+        const hq = await readImage(path.join(hqDir, source), { channels: 'rgb' });
         const { image, params } = await degradeOne(hq, { source, index, seed, preset, ...(options.jpeg ? { jpeg: options.jpeg } : {}) });
         await writeImage(path.join(outDir, output), image);
         const record: DegradationRecord = { source, output, index, seed, width: hq.width, height: hq.height, ...params };

@@ -74,7 +74,7 @@ export function isFullReference(metric: string): boolean {
 }
 
 async function load(file: string): Promise<ColorImage<Uint8Array>> {
-  return (await readImage(file, { channels: 'rgb' })) as ColorImage<Uint8Array>;
+  return readImage(file, { channels: 'rgb' });
 }
 
 /**

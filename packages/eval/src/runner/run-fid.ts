@@ -34,7 +34,7 @@ export async function runFid(
     let done = 0;
     async function* images(): AsyncGenerator<ColorImage> {
       for (const f of files) {
-        yield (await readImage(f, { channels: 'rgb' })) as ColorImage;
+        yield await readImage(f, { channels: 'rgb' });
         options.onProgress?.({ type: 'fid', done: ++done, total: files.length });
       }
     }
