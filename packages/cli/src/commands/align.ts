@@ -1,7 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DiffmacError, type ColorImage } from '@diffmac/base';
+import { DiffmacError } from '@diffmac/base';
 import { readImage, writeFileAtomic, writeImage } from '@diffmac/core';
 import {
   createDefaultDetector,
