@@ -130,6 +130,10 @@ export { ESRGAN_MEDIUM_SHA256, esrganModelDir, esrganOnnx, type EsrganScale } fr
 export { createEsrganUpsampler, type EsrganUpsampler, type EsrganUpsamplerOptions } from './upscale/esrgan-upsampler';
 export { tileStarts, upsampleTiled, type TileProgress, type TileRunner, type UpsampleTiledOptions } from './upscale/upsample-tiled';
 
+// PyTorch checkpoints → ONNX (diffmac convert)
+export { CHECKPOINT_KINDS, convertCheckpoint, type CheckpointKind, type ConvertCheckpointOptions, type ConvertedCheckpoint, type ConvertProgressEvent } from './convert/pytorch/convert-checkpoint';
+export { StateDictWeights } from './convert/pytorch/state-dict-weights';
+
 // Deprecated here: the tiny test fixtures moved to the `@diffmac/core/testing` subpath. These re-exports stay for one
 // release so existing imports keep working; import them from '@diffmac/core/testing'.
 export { conv2d, linear, randomWeights, silu, type Conv2dOptions, type LayerContext } from './onnx/tiny-layers';

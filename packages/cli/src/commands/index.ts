@@ -7,6 +7,7 @@ import { restoreCommand } from './restore';
 import { evalCommand } from './eval';
 import { selfcheckCommand } from './selfcheck';
 import { upscaleCommand } from './upscale';
+import { convertCommand } from './convert';
 
 /** Every `diffmac` subcommand, in the order `--help` lists them. */
-export const commands: readonly Command[] = [alignCommand, bundleCommand, degradeCommand, demoCommand, evalCommand, restoreCommand, selfcheckCommand, upscaleCommand];
+export const commands: readonly Command[] = [alignCommand, bundleCommand, convertCommand, degradeCommand, demoCommand, evalCommand, restoreCommand, selfcheckCommand, upscaleCommand];
