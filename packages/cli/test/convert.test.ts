@@ -11,12 +11,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from './helpers';
 
 const generator = new URL('../../core/test/fixtures/make-convert-fixtures.py', import.meta.url).pathname;
+const retinaGenerator = new URL('../../core/test/fixtures/make-retinaface-fixtures.py', import.meta.url).pathname;
 const miniSet = new URL('../assets/mini-set/', import.meta.url).pathname;
 let dir: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'diffmac-convert-'));
   execFileSync('/usr/bin/python3', [generator, path.join(dir, 'ckpt'), '1'], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 });
+  execFileSync('/usr/bin/python3', [retinaGenerator, path.join(dir, 'retina'), '1'], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 });
   await cp(miniSet, path.join(dir, 'gt'), { recursive: true, filter: (f) => !f.endsWith('.json') });
   // Each prediction is another image of the set.
   await mkdir(path.join(dir, 'swapped'));
@@ -75,5 +77,18 @@ describe('diffmac convert', () => {
     const unknown = await cli(['convert', 'gfpgan-v9', ckpt, '-o', path.join(dir, 'x.onnx')]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('lpips-alex');
+  });
+
+  it('retinaface-mobilenet0.25: the detector align --detector runs; a model that is no detector fails once, up front', async () => {
+    const model = path.join(dir, 'retinaface.onnx');
+    const r = await cli(['convert', 'retinaface-mobilenet0.25', path.join(dir, 'retina', 'mobilenet0.25.pth'), '-o', model, '--quiet']);
+    expect(r.code).toBe(0);
+    const photos = path.join(dir, 'gt');
+    const a = await cli(['align', path.join(photos, 'astronaut.jpg'), '-o', path.join(dir, 'aligned'), '--detector', model, '--json', '--quiet']);
+    expect(a.stderr).toBe('');
+    expect(JSON.parse(a.stdout).photos).toHaveLength(1);
+    const bad = await cli(['align', path.join(photos, 'astronaut.jpg'), '-o', path.join(dir, 'aligned-bad'), '--detector', path.join(dir, 'arcface.onnx'), '--quiet']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('DETECTOR_OUTPUTS');
   });
 });

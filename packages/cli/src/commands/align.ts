@@ -5,6 +5,7 @@ import { DiffmacError } from '@diffmac/base';
 import { readImage, writeFileAtomic, writeImage } from '@diffmac/core';
 import {
   createDefaultDetector,
+  createDetectorFromOnnx,
   invertAffine,
   restoreFaces,
   type BorderMode,
@@ -32,6 +33,8 @@ Options:
   -o, --out <dir>        output folder (created if missing)
   --size <n>             crop size in pixels (default 512)
   --border <mode>        ${borders.join(' | ')} (default constant: facexlib's grey)
+  --detector <onnx>      a face detector ONNX instead of the embedded one: RetinaFace (diffmac convert
+                         retinaface-*), SCRFD with keypoints or YuNet, told apart by its outputs
   --min-score <s>        detector score threshold (default 0.5)
   --eye-distance <px>    skip faces whose eyes are closer than this (default 5, as GFPGAN)
   --only-center-face     keep only the face nearest the photo centre
@@ -88,6 +91,7 @@ export const alignCommand: Command = {
         size: { type: 'string' },
         border: { type: 'string', default: 'constant' },
         'min-score': { type: 'string' },
+        detector: { type: 'string' },
         'eye-distance': { type: 'string' },
         'only-center-face': { type: 'boolean', default: false },
         'only-largest-face': { type: 'boolean', default: false },
@@ -133,7 +137,8 @@ export const alignCommand: Command = {
     }
 
     await mkdir(outDir, { recursive: true });
-    let detector: FaceDetector | undefined;
+    // A detector file is opened (and checked) before any photo, so a wrong file fails once, up front.
+    let detector: FaceDetector | undefined = values.detector ? await createDetectorFromOnnx(path.resolve(io.cwd, values.detector), { minScore }) : undefined;
     const bar = createProgressBar(io, 'align', positionals.length, { quiet: values.quiet || values.json });
     const records: AlignRecord[] = [];
     const failed: { photo: string; code: string; message: string }[] = [];

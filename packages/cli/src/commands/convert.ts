@@ -31,7 +31,7 @@ Options:
 /** `diffmac convert`: official .pth checkpoints to ONNX. */
 export const convertCommand: Command = {
   name: 'convert',
-  summary: 'convert an official PyTorch checkpoint (.pth) to ONNX: lpips-alex, lpips-vgg, arcface-resnet18',
+  summary: 'convert an official PyTorch checkpoint (.pth) to ONNX: LPIPS trunks, ArcFace, RetinaFace',
   usage,
   async run(argv, io, signal) {
     const { values, positionals } = parseArgs({

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DiffmacError } from '@diffmac/base';
 import { createPresetPipeline, DEFAULT_PIXEL_LIMIT, imageToTensor, loadBundle, pipelinePresets, readImage, resizeBilinearNchw, samplerKind, tensorToImage, writeFileAtomic, writeImage, type ModelBundle, type Pipeline, type PipelineEvent, type PipelinePreset, type PresetPipelineOptions } from '@diffmac/core';
-import { createDefaultDetector, type FaceDetector } from '@diffmac/face-align';
+import { createDefaultDetector, createDetectorFromOnnx, type FaceDetector } from '@diffmac/face-align';
 import { ExitCode, type CliIo, type Command } from '../command';
 import { createProgressBar } from '../progress';
 import { backgroundUpsamplers, loadBackgroundUpsampler, type LoadedBackgroundUpsampler } from '../restore/background-upsampler';
@@ -46,6 +46,9 @@ Options:
                            learned model (ESRGAN-medium ×2/×3/×4) before the faces are pasted back,
                            as GFPGAN does with Real-ESRGAN (default: Lanczos resize); needs --upscale > 1
   --no-faces               no face model: upsample whole photos with --bg-upsampler only (--upscale 2, 3 or 4)
+  --detector <onnx>        a face detector ONNX instead of the embedded face-api one: RetinaFace
+                           (diffmac convert retinaface-*), SCRFD with keypoints or YuNet, told apart by
+                           its outputs
   --min-score <s>          detector score threshold (default 0.5)
   --batch <n>              faces per pipeline run (default 4)
   --allow-network          download a Hub bundle that is not cached
@@ -121,6 +124,7 @@ export const restoreCommand: Command = {
         'bg-upsampler': { type: 'string' },
         'no-faces': { type: 'boolean', default: false },
         'min-score': { type: 'string' },
+        detector: { type: 'string' },
         batch: { type: 'string' },
         'allow-network': { type: 'boolean', default: false },
         force: { type: 'boolean', default: false },
@@ -209,6 +213,8 @@ export const restoreCommand: Command = {
     const summaries: ImageSummary[] = [];
     const failures: { input: string; code: string; message: string }[] = [];
     try {
+      // A detector file is opened (and checked) before any photo, so a wrong file fails once, up front.
+      if (values.detector && !values.aligned) detector = await createDetectorFromOnnx(path.resolve(io.cwd, values.detector), { minScore });
       pipeline = await createPresetPipeline(bundle, presetOptions);
       if (bgUpsampler === 'esrgan') background = await loadBackgroundUpsampler(upscale, { signal });
       for (const [n, { input: file, stem: name }] of plan.entries()) {

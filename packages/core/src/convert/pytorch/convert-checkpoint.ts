@@ -2,6 +2,7 @@ import { DiffmacError } from '@diffmac/base';
 import { openCheckpoint } from '../../checkpoint/open-checkpoint';
 import { arcfaceResnet18Graph } from './arcface-resnet18';
 import { lpipsTrunkGraph } from './lpips-trunk';
+import { retinaFaceGraph } from './retinaface';
 import { StateDictWeights } from './state-dict-weights';
 
 /** What `convertCheckpoint` turns into ONNX, and which official file each kind reads. */
@@ -13,6 +14,14 @@ export const CHECKPOINT_KINDS = {
   'lpips-vgg': {
     checkpoint: "torchvision's VGG16 (vgg16-397923af.pth)",
     contract: 'LPIPS trunk: input RGB [-1,1] N×3×H×W, ScalingLayer inside, outputs relu1_2..relu5_3; use with the lpips package’s weights/v0.1/vgg.pth',
+  },
+  'retinaface-mobilenet0.25': {
+    checkpoint: "facexlib's RetinaFace MobileNet-0.25 (detection_mobilenet0.25_Final.pth)",
+    contract: 'detector: input BGR minus (104,117,123) 1×3×H×W; outputs loc, conf (softmax), landmarks; use with face-align createRetinaFaceDetector / restore --detector',
+  },
+  'retinaface-resnet50': {
+    checkpoint: "facexlib's RetinaFace ResNet-50 (detection_Resnet50_Final.pth)",
+    contract: 'detector: input BGR minus (104,117,123) 1×3×H×W; outputs loc, conf (softmax), landmarks; use with face-align createRetinaFaceDetector / restore --detector',
   },
   'arcface-resnet18': {
     checkpoint: "the BFR papers' ArcFace (arcface_resnet18.pth, BasicSR's ResNetArcFace)",
@@ -71,7 +80,12 @@ export async function convertCheckpoint(kind: CheckpointKind, files: readonly st
       options.signal?.throwIfAborted();
       options.onProgress?.({ type: 'tensor', key, done, total });
     });
-    const bytes = kind === 'arcface-resnet18' ? arcfaceResnet18Graph(weights) : lpipsTrunkGraph(weights, kind === 'lpips-alex' ? 'alex' : 'vgg');
+    const bytes =
+      kind === 'arcface-resnet18'
+        ? arcfaceResnet18Graph(weights)
+        : kind === 'retinaface-mobilenet0.25' || kind === 'retinaface-resnet50'
+          ? retinaFaceGraph(weights, kind === 'retinaface-resnet50' ? 'resnet50' : 'mobilenet0.25')
+          : lpipsTrunkGraph(weights, kind === 'lpips-alex' ? 'alex' : 'vgg');
     options.onProgress?.({ type: 'serialise' });
     return { kind, bytes, contract: CHECKPOINT_KINDS[kind].contract };
   } finally {

@@ -13,15 +13,17 @@ export function conv2d(
   w: StateDictWeights,
   x: TorchValue,
   key: string,
-  o: { out: number; kernel: number; stride?: number; padding?: number; bias?: boolean },
+  o: { out: number; kernel: number; stride?: number; padding?: number; bias?: boolean; groups?: number },
 ): TorchValue {
   const k = o.kernel;
-  const weight = b.constant(`${key}.weight`, w.take(`${key}.weight`, [o.out, x.channels, k, k]), [o.out, x.channels, k, k]);
+  const g = o.groups ?? 1;
+  const shape = [o.out, x.channels / g, k, k];
+  const weight = b.constant(`${key}.weight`, w.take(`${key}.weight`, shape), shape);
   const inputs = [x.name, weight];
   if (o.bias ?? true) inputs.push(b.constant(`${key}.bias`, w.take(`${key}.bias`, [o.out]), [o.out]));
   const p = o.padding ?? 0;
   const s = o.stride ?? 1;
-  return { name: b.op('Conv', inputs, { kernel_shape: [k, k], strides: [s, s], pads: [p, p, p, p] }, { output: key }), channels: o.out };
+  return { name: b.op('Conv', inputs, { kernel_shape: [k, k], strides: [s, s], pads: [p, p, p, p], group: g }, { output: key }), channels: o.out };
 }
 
 /** `nn.BatchNorm2d` / `nn.BatchNorm1d` in eval mode (running statistics), as ONNX BatchNormalization. */
@@ -43,9 +45,15 @@ export function relu(b: OnnxGraphBuilder, x: TorchValue, output?: string): Torch
   return { name: b.op('Relu', [x.name], {}, output ? { output } : {}), channels: x.channels };
 }
 
-/** `nn.MaxPool2d(kernel, stride)` without padding (floor mode). */
-export function maxPool(b: OnnxGraphBuilder, x: TorchValue, kernel: number, stride: number): TorchValue {
-  return { name: b.op('MaxPool', [x.name], { kernel_shape: [kernel, kernel], strides: [stride, stride] }), channels: x.channels };
+/** `nn.LeakyReLU(slope)` (`nn.ReLU` for slope 0). */
+export function leakyRelu(b: OnnxGraphBuilder, x: TorchValue, slope: number): TorchValue {
+  return slope === 0 ? relu(b, x) : { name: b.op('LeakyRelu', [x.name], { alpha: slope }), channels: x.channels };
+}
+
+/** `nn.MaxPool2d(kernel, stride, padding)` (floor mode; padding reads as −∞ in both). */
+export function maxPool(b: OnnxGraphBuilder, x: TorchValue, kernel: number, stride: number, padding = 0): TorchValue {
+  const pads = [padding, padding, padding, padding];
+  return { name: b.op('MaxPool', [x.name], { kernel_shape: [kernel, kernel], strides: [stride, stride], pads }), channels: x.channels };
 }
 
 /** `nn.Linear` on a [N, in] value: `<key>.weight` [out, in] and `<key>.bias` [out]. */
