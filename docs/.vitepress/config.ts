@@ -6,6 +6,8 @@ const apiSidebarFile = new URL('../api/sidebar.json', import.meta.url);
 const apiSidebar: DefaultTheme.SidebarItem[] = existsSync(apiSidebarFile) ? JSON.parse(readFileSync(apiSidebarFile, 'utf8')) : [];
 
 export default defineConfig({
+  // Site metadata in one shared chunk instead of inlined into every page.
+  metaChunk: true,
   title: 'diffmac',
   description: 'Blind face restoration with diffusion priors, as small typed Node packages that match the Python references.',
   cleanUrls: true,
@@ -27,6 +29,7 @@ export default defineConfig({
           text: 'Packages',
           items: [
             { text: 'Architecture', link: '/guide/architecture' },
+            { text: '@diffmac/base', link: '/guide/base' },
             { text: '@diffmac/scheduler', link: '/guide/scheduler' },
             { text: '@diffmac/mib', link: '/guide/mib' },
             { text: '@diffmac/core', link: '/guide/core' },

@@ -32,7 +32,7 @@ const pages = [
   { path: '/', name: 'home', heading: 'diffmac', selector: '.VPHero .name' },
   { path: '/guide/eval', name: 'guide-eval', heading: '@diffmac/eval', selector: 'main h1' },
   { path: '/tasks/evaluate', name: 'task-evaluate', heading: 'Evaluate on a CelebA-Test-style set', selector: 'main h1' },
-  { path: '/api/eval/functions/psnr', name: 'api-psnr', heading: 'psnr', selector: 'main h1' },
+  { path: '/api/eval', name: 'api-eval', heading: 'psnr()', selector: 'main h3#psnr' },
 ];
 
 describe('the documentation site in headless Chromium', () => {
