@@ -11,12 +11,13 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { goldenPath } from '../../../scripts/golden.mjs';
 
 const { values } = parseArgs({ options: { pairs: { type: 'string', default: '200' }, workers: { type: 'string', default: String(os.availableParallelism()) }, 'memory-only': { type: 'boolean', default: false } } });
 const n = Number(values.pairs);
 const here = path.dirname(new URL(import.meta.url).pathname);
 const root = path.resolve(here, '../../..');
-const golden = path.resolve(root, '../shared/golden/metrics/images');
+const golden = goldenPath('metrics', 'images');
 const work = mkdtempSync(path.join(os.tmpdir(), 'diffmac-eval-bench-'));
 const gt = path.join(work, 'gt');
 const pred = path.join(work, 'pred');

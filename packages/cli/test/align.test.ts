@@ -5,8 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readImage } from '@diffmac/core';
 import { cli } from './helpers';
+import { goldenUrl } from '../../../scripts/golden.mjs';
 
-const alignDir = fileURLToPath(new URL('../../../../shared/golden/align/', import.meta.url));
+const alignDir = fileURLToPath(goldenUrl('align'));
 const expected = JSON.parse(await readFile(path.join(alignDir, 'expected.json'), 'utf8')) as {
   cases: { id: string; input: string; faces: { landmarks: number[][]; aligned_crop: string; affine_matrix: number[][] }[] }[];
 };

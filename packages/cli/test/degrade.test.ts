@@ -5,8 +5,9 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli } from './helpers';
+import { goldenUrl } from '../../../scripts/golden.mjs';
 
-const GT = new URL('../../../../shared/golden/metrics/images/gt/', import.meta.url).pathname;
+const GT = goldenUrl('metrics', 'images', 'gt').pathname;
 let hq: string;
 
 beforeAll(async () => {

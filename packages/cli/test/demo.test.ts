@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from './helpers';
+import { goldenUrl } from '../../../scripts/golden.mjs';
 
 describe('diffmac demo', () => {
   it('degrades the bundled mini-set, restores it with the baselines, scores PSNR/SSIM/identity and writes the reports', async () => {
@@ -37,7 +38,7 @@ describe('diffmac demo with a configured restorer and LPIPS weights', () => {
   it('adds the model bundle as a method and LPIPS as a metric', async () => {
     const cwd = await mkdtemp(path.join(os.tmpdir(), 'diffmac-demo-model-'));
     expect((await cli(['bundle', 'make-tiny', 'tiny', '--kind', 'restorer', '--json'], { cwd })).code).toBe(0);
-    const lpips = new URL('../../../../shared/golden/metrics/lpips/', import.meta.url).pathname;
+    const lpips = goldenUrl('metrics', 'lpips').pathname;
     const r = await cli(['demo', '--json', '--quiet', '--workers', '0', '--model', 'tiny', '--lpips-trunk', path.join(lpips, 'lpips_alex_randinit_seed0.onnx'), '--lpips-weights', path.join(lpips, 'lpips_alex_lin_seed1.json')], { cwd });
     expect(r.stderr).not.toMatch(/Error/);
     expect(r.code).toBe(0);

@@ -7,9 +7,10 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli } from './helpers';
+import { goldenUrl } from '../../../scripts/golden.mjs';
 
-const gtDir = fileURLToPath(new URL('../../../../shared/golden/metrics/images/gt/', import.meta.url));
-const alignDir = fileURLToPath(new URL('../../../../shared/golden/align/', import.meta.url));
+const gtDir = fileURLToPath(goldenUrl('metrics', 'images', 'gt'));
+const alignDir = fileURLToPath(goldenUrl('align'));
 let dir: string;
 let tiny: string;
 let face: string;

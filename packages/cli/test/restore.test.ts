@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RasterImage } from '@diffmac/base';
 import { imageToTensor, readImage, resizeBilinearNchw, tensorToImage, writeImage } from '@diffmac/core';
 import { cli } from './helpers';
+import { goldenUrl } from '../../../scripts/golden.mjs';
 
-const gtDir = fileURLToPath(new URL('../../../../shared/golden/metrics/images/gt/', import.meta.url));
+const gtDir = fileURLToPath(goldenUrl('metrics', 'images', 'gt'));
 
 let dir: string;
 let tiny: string;

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { goldenPath } from '../../../scripts/golden.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
@@ -15,7 +16,7 @@ const threads = argv.includes('--threads') ? argv[argv.indexOf('--threads') + 1]
 const repeats = argv.includes('--repeats') ? argv[argv.indexOf('--repeats') + 1] : '5';
 const out = path.join(here, '.pipeline-bench.tmp.mjs');
 const photoOut = path.join(here, '.pipeline-photo-bench.tmp.mjs');
-const photo = path.resolve(here, '../../../../shared/golden/align/inputs/gfpgan_10045.png');
+const photo = goldenPath('align', 'inputs', 'gfpgan_10045.png');
 const work = mkdtempSync(path.join(tmpdir(), 'pipeline-photo-'));
 const options = {
   bundle: true,

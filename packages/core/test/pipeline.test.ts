@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPassThroughBottleneck } from '@diffmac/mib';
 import { writeTinyBundle } from '../src/testing';
 import { createDiffusionRefiner, createPipeline, createPresetPipeline, createRng, DiffmacError, imageToTensor, loadBundle, readImage, resizeBilinearNchw, type FloatTensor, type ModelBundle, type PipelineEvent } from '../src/index';
+import { goldenUrl } from '../../../scripts/golden.mjs';
 
-const gtDir = fileURLToPath(new URL('../../../../shared/golden/metrics/images/gt/', import.meta.url));
+const gtDir = fileURLToPath(goldenUrl('metrics', 'images', 'gt'));
 
 let dir: string;
 let bundle: ModelBundle;

@@ -9,13 +9,14 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { goldenPath } from '../../../scripts/golden.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
 const opt = (name, d) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : d);
 const repeat = opt('--repeat', '3');
 const python = opt('--python', '/usr/bin/python3');
-const g = path.resolve(here, '../../../../shared/golden/metrics/images');
+const g = goldenPath('metrics', 'images');
 const all = [
   ['adele', 'P01_adele_blur'],
   ['julia_roberts', 'P02_julia_roberts_bicubic_x4'],

@@ -9,8 +9,9 @@ import type { Browser } from 'playwright-core';
 import { evaluateFolders } from '../src/runner/evaluate-folders';
 import { writeComparisonReport } from '../src/runner/write-comparison';
 import { launchChromium } from './browser/chromium';
+import { goldenUrl } from '../../../scripts/golden.mjs';
 
-const GOLDEN = new URL('../../../../shared/golden/metrics/', import.meta.url).pathname;
+const GOLDEN = goldenUrl('metrics').pathname;
 const ARTIFACTS = new URL('../../../artifacts/', import.meta.url).pathname;
 let browser: Browser;
 

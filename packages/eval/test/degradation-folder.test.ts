@@ -8,8 +8,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { degradationPreset, degradationPresets } from '../src/degradation/presets';
 import { degradeFolder, degradeOne, type DegradationRecord } from '../src/degradation/degrade-folder';
 import { degradeImage } from '../src/degradation/degrade-image';
+import { goldenUrl } from '../../../scripts/golden.mjs';
 
-const GT = new URL('../../../../shared/golden/metrics/images/gt/', import.meta.url).pathname;
+const GT = goldenUrl('metrics', 'images', 'gt').pathname;
 const faces = ['adele.png', 'julia_roberts.png', 'justin_timberlake.png'];
 let hqDir: string;
 /** The same faces at 128², for the tests that run the whole folder several times. */

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import type { ColorImage } from '@diffmac/base';
+import { goldenUrl } from '../../../scripts/golden.mjs';
 
 /** The shared golden metrics folder. */
-export const goldenDir = new URL('../../../../shared/golden/metrics/', import.meta.url);
+export const goldenDir = goldenUrl('metrics');
 
 export function goldenPath(rel: string): string {
   return fileURLToPath(new URL(rel, goldenDir));

@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLpipsWeights } from '../src/index';
+import { goldenUrl } from '../../../scripts/golden.mjs';
 
-const jsonFile = new URL('../../../../shared/golden/metrics/lpips/lpips_alex_lin_seed1.json', import.meta.url).pathname;
+const jsonFile = new URL('lpips_alex_lin_seed1.json', goldenUrl('metrics', 'lpips')).pathname;
 let dir: string;
 
 beforeAll(async () => {

@@ -7,8 +7,9 @@ import { evaluateFolders } from '../src/runner/evaluate-folders';
 import { pairFolders } from '../src/runner/pair-folders';
 import { openResultsLog } from '../src/runner/results-log';
 import { workerScriptUrl } from '../src/runner/score-pairs';
+import { goldenUrl } from '../../../scripts/golden.mjs';
 
-const GOLDEN = new URL('../../../../shared/golden/metrics/', import.meta.url).pathname;
+const GOLDEN = goldenUrl('metrics').pathname;
 interface GoldenPair { id: string; img: string; img2: string; results: { crop_border: number; test_y_channel: boolean; psnr: number; ssim: number }[] }
 let golden: GoldenPair[];
 let gt: string;

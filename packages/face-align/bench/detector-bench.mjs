@@ -11,6 +11,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import sharp from 'sharp';
 import { createSession } from '@diffmac/core';
 import { convertFaceApiModel, createDefaultDetector, faceApiModelDir } from '@diffmac/face-align';
+import { goldenPath } from '../../../scripts/golden.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -46,7 +47,7 @@ async function median(fn) {
   return t[Math.floor(t.length / 2)];
 }
 
-const photoPath = join(here, '../../../../shared/golden/align/inputs/blake_lively.png');
+const photoPath = goldenPath('align', 'inputs', 'blake_lively.png');
 const { data, info } = await sharp(photoPath).removeAlpha().raw().toBuffer({ resolveWithObject: true });
 const photo = { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) };
 const rows = [];

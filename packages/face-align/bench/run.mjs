@@ -8,13 +8,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { goldenPath } from '../../../scripts/golden.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
 const opt = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
 const runs = opt('--runs', '20');
 const python = opt('--python', '/usr/bin/python3');
-const golden = path.resolve(here, '../../../../shared/golden/align');
+const golden = goldenPath('align');
 const dir = mkdtempSync(path.join(tmpdir(), 'face-align-bench-'));
 const photo = path.join(dir, 'photo-1024.png');
 const out = path.join(here, '.align-paste-bench.tmp.mjs');

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { goldenUrl } from '../../../scripts/golden.mjs';
 
-/** shared/golden/align/ resolved from this test folder. */
-export const alignDir = new URL('../../../../shared/golden/align/', import.meta.url);
+/** The golden alignment data in use (scripts/golden.mjs). */
+export const alignDir = goldenUrl('align');
 
 /** One cache outside the repository for every detection test run (conversion happens once). */
 export const testCacheDir = join(tmpdir(), 'diffmac-face-align-test-cache');

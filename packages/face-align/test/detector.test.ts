@@ -48,7 +48,7 @@ describe('embedded detector on the golden whole images', () => {
   }
 
   it('accepts RGBA and float images with the same result as RGB uint8', async () => {
-    const rgb = await readRgb(new URL('inputs/codeformer_06.png', alignDir));
+    const rgb = await readRgb(new URL('inputs/gfpgan_10045.png', alignDir));
     const rgba = new Uint8Array(rgb.width * rgb.height * 4);
     const float = new Float32Array(rgb.width * rgb.height * 3);
     for (let i = 0; i < rgb.width * rgb.height; i++) {

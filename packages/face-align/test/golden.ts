@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import type { ColorImage } from '@diffmac/base';
+import { goldenUrl } from '../../../scripts/golden.mjs';
 
-/** shared/golden/ resolved from this test folder. */
-export const goldenRoot = new URL('../../../../shared/golden/', import.meta.url);
+/** The golden data in use (scripts/golden.mjs: $DIFFMAC_GOLDEN, ../shared/golden, or the repository copy). */
+export const goldenRoot = new URL('', goldenUrl());
 export const alignRoot = new URL('align/', goldenRoot);
 
 export interface GoldenFace {

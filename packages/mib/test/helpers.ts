@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { goldenUrl } from '../../../scripts/golden.mjs';
 
 /** A small deterministic standard-normal source for tests (LCG + Box–Muller), independent of @diffmac/scheduler. */
 export function testNormals(seed: number): { normal(out: Float32Array): void; calls: number } {
@@ -24,7 +25,7 @@ export function tensor(values: number[], shape: number[]) {
   return { data: new Float32Array(values), shape };
 }
 
-export const goldenDir = new URL('../../../../shared/golden/', import.meta.url);
+export const goldenDir = new URL('', goldenUrl());
 
 export function goldenAlphas(key: string): { betas: Float32Array; alphasCumprod: Float32Array } {
   const g = JSON.parse(readFileSync(new URL(`schedulers/alphas_cumprod/${key}.json`, goldenDir), 'utf8')) as {

@@ -12,8 +12,9 @@ import { DPMSolverMultistepScheduler } from '../src/schedulers/dpm-solver-multis
 import { DPMSolverSinglestepScheduler } from '../src/schedulers/dpm-solver-singlestep';
 import { UniPCMultistepScheduler } from '../src/schedulers/unipc';
 import type { NoiseSource, Scheduler } from '../src/types';
+import { goldenUrl } from '../../../scripts/golden.mjs';
 
-const GOLDEN = new URL('../../../../shared/golden/schedulers/', import.meta.url);
+const GOLDEN = goldenUrl('schedulers');
 
 interface Step {
   timestep: number;

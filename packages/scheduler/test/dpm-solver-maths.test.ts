@@ -9,8 +9,9 @@ import { combineInto, dataPredictionInto, noisePredictionInto, vpQuantitiesInto,
 import { dpmSolverMultistepCoefficientsInto, dpmSolverSinglestepCoefficientsInto, type DpmAlgorithm } from '../src/maths/dpm-solver';
 import { deisCoefficientsInto } from '../src/maths/deis';
 import { createUniPCScratch, uniPCCoefficientsInto, type UniPCSolverType } from '../src/maths/unipc';
+import { goldenUrl } from '../../../scripts/golden.mjs';
 
-const GOLDEN = new URL('../../../../shared/golden/schedulers/', import.meta.url);
+const GOLDEN = goldenUrl('schedulers');
 
 interface Step {
   scaled_model_input: number[];

@@ -14,8 +14,9 @@ import type { Denoiser, FunctionalSamplerName, SampleStepEvent } from '../src/fu
 import type { PredictionType } from '../src/maths/prediction';
 import { noiseScheduleForConfig } from '../src/noise-schedule';
 import { createRng, type NoiseSource } from '@diffmac/base';
+import { goldenUrl } from '../../../scripts/golden.mjs';
 
-const GOLDEN = new URL('../../../../shared/golden/schedulers/', import.meta.url);
+const GOLDEN = goldenUrl('schedulers');
 
 interface Case {
   scheduler: string;

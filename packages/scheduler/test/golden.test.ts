@@ -7,8 +7,9 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createScheduler, findSampler, type NoiseSource, type Scheduler } from '../src/index';
+import { goldenUrl } from '../../../scripts/golden.mjs';
 
-const root = new URL('../../../../shared/golden/schedulers/', import.meta.url);
+const root = goldenUrl('schedulers');
 
 type Num = number | string;
 interface GoldenStep {

@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { goldenUrl } from '../../../scripts/golden.mjs';
 import {
   discreteTimesteps,
   finalSigma,
@@ -20,7 +21,7 @@ import {
   sigmaToT,
 } from '../src/index';
 
-const dir = new URL('../../../../shared/golden/schedulers/alphas_cumprod/', import.meta.url);
+const dir = goldenUrl('schedulers', 'alphas_cumprod');
 const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json'));
 
 describe('noise schedule', () => {

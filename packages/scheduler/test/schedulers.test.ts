@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { goldenUrl } from '../../../scripts/golden.mjs';
 import {
   DDPMScheduler,
   LMSDiscreteScheduler,
@@ -19,7 +20,7 @@ import {
 } from '../src/index';
 
 const SD = { num_train_timesteps: 1000, beta_start: 0.00085, beta_end: 0.012, beta_schedule: 'scaled_linear' };
-const golden = (name: string) => JSON.parse(fs.readFileSync(new URL(`../../../../shared/golden/schedulers/${name}`, import.meta.url), 'utf8'));
+const golden = (name: string) => JSON.parse(fs.readFileSync(new URL(`${name}`, goldenUrl('schedulers')), 'utf8'));
 
 function maxRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;

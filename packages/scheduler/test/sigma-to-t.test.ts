@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { interpolateSigmas, karrasSigmas, logSigmaTable, nearTimestep, sigmaTable, sigmaToT, timestepIndex } from '../src/index';
+import { goldenUrl } from '../../../scripts/golden.mjs';
 
-const file = new URL('../../../../shared/golden/schedulers/alphas_cumprod/scaled_linear_0.00085_0.012_T1000.json', import.meta.url);
+const file = new URL('scaled_linear_0.00085_0.012_T1000.json', goldenUrl('schedulers', 'alphas_cumprod'));
 const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as number[] | { alphas_cumprod: number[] };
 const alphasCumprod = Float32Array.from(Array.isArray(raw) ? raw : raw.alphas_cumprod);
 
