@@ -16,12 +16,14 @@ const dir = mkdtempSync(path.join(tmpdir(), 'convert-bench-'));
 const py = (script, ...args) => execFileSync('/usr/bin/python3', [path.join(here, script), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 py('../test/fixtures/make-convert-fixtures.py', path.join(dir, 'a'), '0');
 py('../test/fixtures/make-retinaface-fixtures.py', path.join(dir, 'b'), '0');
+py('../test/fixtures/make-inception-fixtures.py', path.join(dir, 'c'), '0');
 const torchMs = JSON.parse(py('convert_torch_bench.py'));
 
 const kinds = [
   ['lpips-alex', 'a/alexnet.pth', [1, 3, 256, 256]],
   ['lpips-vgg', 'a/vgg16.pth', [1, 3, 256, 256]],
   ['arcface-resnet18', 'a/arcface_resnet18.pth', [1, 1, 128, 128]],
+  ['inception-fid', 'c/inception.pth', [1, 3, 299, 299]],
   ['retinaface-mobilenet0.25', 'b/mobilenet0.25.pth', [1, 3, 480, 640]],
   ['retinaface-resnet50', 'b/resnet50.pth', [1, 3, 480, 640]],
 ];

@@ -11,6 +11,8 @@ with tempfile.TemporaryDirectory() as tmp:
     a = runpy.run_path(os.path.join(fixtures, 'make-convert-fixtures.py'))
     sys.argv = ['x', os.path.join(tmp, 'b'), '0']
     b = runpy.run_path(os.path.join(fixtures, 'make-retinaface-fixtures.py'))
+    sys.argv = ['x', os.path.join(tmp, 'c'), '0']
+    c = runpy.run_path(os.path.join(fixtures, 'make-inception-fixtures.py'))
 
 def best(f, x, rounds=5):
     f(x)
@@ -24,4 +26,5 @@ with torch.no_grad():
     feats = a['features']  # the VGG16 trunk (the last one built)
     out['lpips-vgg'] = best(lambda x: feats((x - a['SHIFT']) / a['SCALE']), torch.rand(1, 3, 256, 256) * 2 - 1)
     out['retinaface-resnet50'] = best(b['net'], torch.randn(1, 3, 480, 640) * 50)
+    out['inception-fid'] = best(c['net'], torch.rand(1, 3, 299, 299))
 print(json.dumps(out))

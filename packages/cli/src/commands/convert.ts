@@ -31,7 +31,7 @@ Options:
 /** `diffmac convert`: official .pth checkpoints to ONNX. */
 export const convertCommand: Command = {
   name: 'convert',
-  summary: 'convert an official PyTorch checkpoint (.pth) to ONNX: LPIPS trunks, ArcFace, RetinaFace',
+  summary: 'convert an official PyTorch checkpoint (.pth) to ONNX: LPIPS trunks, ArcFace, FID Inception, RetinaFace',
   usage,
   async run(argv, io, signal) {
     const { values, positionals } = parseArgs({

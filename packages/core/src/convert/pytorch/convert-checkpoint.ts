@@ -1,6 +1,7 @@
 import { DiffmacError } from '@diffmac/base';
 import { openCheckpoint } from '../../checkpoint/open-checkpoint';
 import { arcfaceResnet18Graph } from './arcface-resnet18';
+import { inceptionFidGraph } from './inception-fid';
 import { lpipsTrunkGraph } from './lpips-trunk';
 import { retinaFaceGraph } from './retinaface';
 import { StateDictWeights } from './state-dict-weights';
@@ -14,6 +15,10 @@ export const CHECKPOINT_KINDS = {
   'lpips-vgg': {
     checkpoint: "torchvision's VGG16 (vgg16-397923af.pth)",
     contract: 'LPIPS trunk: input RGB [-1,1] N×3×H×W, ScalingLayer inside, outputs relu1_2..relu5_3; use with the lpips package’s weights/v0.1/vgg.pth',
+  },
+  'inception-fid': {
+    checkpoint: "pytorch-fid's FID Inception (pt_inception-2015-12-05-6726825d.pth)",
+    contract: 'FID features: input RGB [0,1] N×3×299×299 (eval resizes with torch\'s bilinear rule), output pool3 N×2048; use with eval --fid-model',
   },
   'retinaface-mobilenet0.25': {
     checkpoint: "facexlib's RetinaFace MobileNet-0.25 (detection_mobilenet0.25_Final.pth)",
@@ -31,6 +36,16 @@ export const CHECKPOINT_KINDS = {
 
 /** A kind `convertCheckpoint` knows. */
 export type CheckpointKind = keyof typeof CHECKPOINT_KINDS;
+
+/** The graph writer of each kind. */
+const GRAPHS: Readonly<Record<CheckpointKind, (weights: StateDictWeights) => Uint8Array>> = {
+  'lpips-alex': (w) => lpipsTrunkGraph(w, 'alex'),
+  'lpips-vgg': (w) => lpipsTrunkGraph(w, 'vgg'),
+  'arcface-resnet18': arcfaceResnet18Graph,
+  'inception-fid': inceptionFidGraph,
+  'retinaface-mobilenet0.25': (w) => retinaFaceGraph(w, 'mobilenet0.25'),
+  'retinaface-resnet50': (w) => retinaFaceGraph(w, 'resnet50'),
+};
 
 /** Progress of a conversion. */
 export type ConvertProgressEvent =
@@ -80,12 +95,7 @@ export async function convertCheckpoint(kind: CheckpointKind, files: readonly st
       options.signal?.throwIfAborted();
       options.onProgress?.({ type: 'tensor', key, done, total });
     });
-    const bytes =
-      kind === 'arcface-resnet18'
-        ? arcfaceResnet18Graph(weights)
-        : kind === 'retinaface-mobilenet0.25' || kind === 'retinaface-resnet50'
-          ? retinaFaceGraph(weights, kind === 'retinaface-resnet50' ? 'resnet50' : 'mobilenet0.25')
-          : lpipsTrunkGraph(weights, kind === 'lpips-alex' ? 'alex' : 'vgg');
+    const bytes = GRAPHS[kind](weights);
     options.onProgress?.({ type: 'serialise' });
     return { kind, bytes, contract: CHECKPOINT_KINDS[kind].contract };
   } finally {
