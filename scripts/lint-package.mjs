@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Lint one package (run from its folder): the dependency graph, the house rules, and what would
-// be published (publint, arethetypeswrong). Exits non-zero with one line per problem.
+// be published (publint, arethetypeswrong), and ESLint. Exits non-zero with one line per problem.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -44,6 +44,15 @@ for (const file of sources(path.join(dir, 'src'))) {
   }
   if (!printers.includes(name) && /\bconsole\.(log|warn|error|info|debug)\b/.test(code)) problems.push(`${rel}: uses console (libraries report through callbacks)`);
   if (/\bMath\.random\b/.test(code)) problems.push(`${rel}: uses Math.random (pass a seeded RNG)`);
+}
+
+// ESLint (eslint.config.mjs at the root: typescript-eslint's recommended rules) on the whole package.
+if (!process.argv.includes('--graph-only')) {
+  const { ESLint } = await import('eslint');
+  const eslint = new ESLint({ cwd: path.resolve(path.dirname(new URL(import.meta.url).pathname), '..') });
+  for (const result of await eslint.lintFiles([dir])) {
+    for (const m of result.messages) problems.push(`eslint: ${path.relative(dir, result.filePath)}:${m.line}:${m.column} ${m.message} (${m.ruleId ?? 'parse'})`);
+  }
 }
 
 if (problems.length === 0 && !process.argv.includes('--graph-only')) {

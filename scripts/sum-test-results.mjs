@@ -3,6 +3,7 @@
 // totals) and print them as one line: "N passed, N failed". Usage: sum-test-results.mjs LOG [EXIT_STATUS]
 import fs from 'node:fs';
 
+// eslint-disable-next-line no-control-regex -- strips terminal colour codes
 const text = fs.readFileSync(process.argv[2], 'utf8').replace(/\x1b\[[0-9;]*m/g, '');
 let passed = 0;
 let failed = 0;

@@ -38,6 +38,7 @@ describe('progress bars', () => {
     bar.update(1);
     t = 2000;
     bar.update(2);
+    // eslint-disable-next-line no-control-regex -- the terminal's escape sequence is what is checked
     expect(out.text()).toMatch(/\r\x1b\[2Krestore \[#+\.+\] 1\/2/);
     expect(out.text()).toMatch(/restore \[#+\] 2\/2 100%/);
   });

@@ -77,7 +77,11 @@ describe('arcface-resnet18', () => {
         const b = want.subarray(n * 512, n * 512 + 512);
         expect(relativeError(a, b)).toBeLessThan(1e-4);
         let dot = 0, na = 0, nb = 0;
-        for (let i = 0; i < 512; i++) (dot += a[i]! * b[i]!), (na += a[i]! ** 2), (nb += b[i]! ** 2);
+        for (let i = 0; i < 512; i++) {
+          dot += a[i]! * b[i]!;
+          na += a[i]! ** 2;
+          nb += b[i]! ** 2;
+        }
         const degrees = (Math.acos(Math.min(1, dot / Math.sqrt(na * nb))) * 180) / Math.PI;
         expect(degrees).toBeLessThan(1e-3);
       }

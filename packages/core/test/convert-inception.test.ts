@@ -30,7 +30,10 @@ describe('inception-fid', () => {
       const want = bin('pool3.bin');
       let diff = 0;
       let scale = 0;
-      for (let i = 0; i < want.length; i++) (diff = Math.max(diff, Math.abs(got[i]! - want[i]!))), (scale = Math.max(scale, Math.abs(want[i]!)));
+      for (let i = 0; i < want.length; i++) {
+        diff = Math.max(diff, Math.abs(got[i]! - want[i]!));
+        scale = Math.max(scale, Math.abs(want[i]!));
+      }
       expect(diff / scale).toBeLessThan(1e-4);
     } finally {
       await session.dispose();

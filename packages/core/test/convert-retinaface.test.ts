@@ -32,7 +32,10 @@ describe.each(['mobilenet0.25', 'resnet50'] as const)('retinaface-%s', (net) => 
         // Largest difference over the tensor's scale (at least 1): float32 sums through 50 layers.
         let worst = 0;
         let scale = 1;
-        for (let i = 0; i < want.length; i++) (worst = Math.max(worst, Math.abs(got[i]! - want[i]!))), (scale = Math.max(scale, Math.abs(want[i]!)));
+        for (let i = 0; i < want.length; i++) {
+          worst = Math.max(worst, Math.abs(got[i]! - want[i]!));
+          scale = Math.max(scale, Math.abs(want[i]!));
+        }
         expect(worst / scale, name).toBeLessThan(1e-4);
       }
     } finally {

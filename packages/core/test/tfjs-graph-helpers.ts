@@ -6,7 +6,6 @@ import { createRequire } from 'node:module';
 import { createSession, convertTfjsGraph, type TfjsManifestGroup } from '../src/index';
 
 const require = createRequire(import.meta.url);
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 export const tf = require('@tensorflow/tfjs') as typeof import('@tensorflow/tfjs');
 
 export interface GraphModelJson {

@@ -6,14 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { availableParallelism, tmpdir } from 'node:os';
 import sharp from 'sharp';
 import { createSession } from '@diffmac/core';
 import { convertFaceApiModel, createDefaultDetector, faceApiModelDir } from '@diffmac/face-align';
 import { goldenPath } from '../../../scripts/golden.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const tf = require('@tensorflow/tfjs');
 const wasm = require('@tensorflow/tfjs-backend-wasm');

@@ -1,7 +1,6 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DiffmacError } from '@diffmac/base';
 import { createSession } from '@diffmac/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { convertFaceApiModel, defaultCacheDir, FACE_API_CONVERTER_VERSION, faceApiModelDir } from '../src/index';

@@ -24,6 +24,7 @@ export interface JobContext {
 }
 
 /** Runs one kind of job. It must write `donePath` last (atomically), naming `ctx.jobId`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a processor map holds processors of every payload type
 export type JobProcessor<P = any> = (payload: P, ctx: JobContext) => Promise<Record<string, unknown> | void>;
 
 /** Events of a running worker. */

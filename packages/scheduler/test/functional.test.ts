@@ -146,7 +146,7 @@ describe('functional layer mechanics', () => {
     const counts: number[] = [];
     const OriginalF32 = globalThis.Float32Array;
     const OriginalF64 = globalThis.Float64Array;
-    const countingTraps = <T extends object>(target: T): ProxyHandler<T> => ({
+    const countingTraps = <T extends object>(_target: T): ProxyHandler<T> => ({
       construct(t, args) {
         counts[counts.length - 1]!++;
         return Reflect.construct(t as unknown as new (...a: unknown[]) => object, args);

@@ -4,6 +4,7 @@ import { roundHalfEven } from '../numeric/round-half-even';
 import { assertColorImage } from '../checks/image';
 
 const f32 = Math.fround;
+// eslint-disable-next-line no-loss-of-precision -- the constant as the reference C source writes it (it rounds to the intended double)
 const S45 = 0.70710678118654752440084436210485;
 const CS: readonly (readonly [number, number])[] = [[1, 0], [-S45, -S45], [0, 1], [S45, -S45], [-1, 0], [S45, S45], [0, -1], [-S45, S45]];
 

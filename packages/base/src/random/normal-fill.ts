@@ -32,8 +32,8 @@ export function fillNormals(s: XoshiroState, out: Float32Array | Float64Array, f
   let i = from;
   while (i < n) {
     // Two uniforms of 53 bits, each from two 32-bit words (27 high bits, 26 low bits).
-    let hi1 = 0;
-    let lo1 = 0;
+    let hi1: number;
+    let lo1: number;
     do {
       let x = Math.imul(b, 5);
       hi1 = (Math.imul((x << 7) | (x >>> 25), 9) >>> 0) >>> 5;

@@ -127,7 +127,6 @@ function littleSigned(b: Uint8Array): number | bigint {
   return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
 }
 
-const MARK: unique symbol = Symbol('mark');
 
 /**
  * Run one pickle (protocols 0–5, data opcodes only) from `start` in `source`. Opcodes that would

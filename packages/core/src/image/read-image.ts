@@ -123,6 +123,7 @@ function isFolder(file: string): boolean {
  * const grey = await readImage('mask.png', { channels: 'keep' });
  * const face: ColorImage<Uint8Array> = await readImage('face.png', { channels: 'rgb', depth: 8 }); // narrowed, no cast
  */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- no options: the defaults' result type
 export async function readImage<const O extends ReadImageOptions = {}>(source: string | Uint8Array, options?: O): Promise<ReadImageResult<O>> {
   return (await decodeImage(source, options ?? {})) as ReadImageResult<O>;
 }

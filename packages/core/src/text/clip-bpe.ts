@@ -61,6 +61,7 @@ export function clipCleanText(text: string): string {
   // NFC after cleaning as BasicTokenizer does, then whitespace split and lower-case per token
   return out
     .normalize('NFC')
+    // eslint-disable-next-line no-control-regex -- Python's str.split() whitespace includes the file/group/record/unit separators
     .split(/[ \t\n\r\f\v\u001c-\u001f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/)
     .filter((t) => t.length > 0)
     .map((t) => t.toLowerCase())

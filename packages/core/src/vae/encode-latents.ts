@@ -79,7 +79,8 @@ export async function encodeLatents(session: InferenceSession, image: RasterImag
   }
   const items: Float32Array[] = [];
   let channels = 0;
-  let moments = false;
+  // Set from the first item's output (every item has the same layout).
+  let moments: boolean | undefined;
   for (let b = 0; b < n; b++) {
     options.signal?.throwIfAborted();
     const raw = await runVaeItem(session, plan, batchItem(x, b), { input: plan.factor, output: 1 }, { phase: 'encode', item: b, items: n }, options);

@@ -117,7 +117,6 @@ export function uniPCCoefficientsInto(
 
   // rhos: the predictor uses the leading (order-1) block, the corrector the full system.
   const n = kind === 'predictor' ? nD : order;
-  let rhoScale = 0; // coefficient of the newest output for the corrector
   if (kind === 'predictor' && order === 2) {
     bvec[0] = 0.5;
   } else if (kind === 'corrector' && order === 1) {
@@ -142,7 +141,7 @@ export function uniPCCoefficientsInto(
     cM0 -= w;
   }
   if (kind === 'corrector') {
-    rhoScale = bvec[order - 1]!;
+    const rhoScale = bvec[order - 1]!; // coefficient of the newest output for the corrector
     // + rhos_c[-1] * (modelT - m0)
     out[order + 1] = kb * rhoScale;
     cM0 -= kb * rhoScale;

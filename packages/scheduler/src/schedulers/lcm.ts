@@ -3,7 +3,7 @@
  * original 50-step grid, consistency boundary scalings `c_skip`, `c_out`, fresh noise on every step
  * but the last.
  */
-import { configBoolean, configNumber, configString } from '../config';
+import { configBoolean, configNumber } from '../config';
 import { SchedulerError } from '../errors';
 import { checkNumInferenceSteps } from '../timesteps';
 import type { ResolvedConfig, StepOptions, StepResult } from '../types';

@@ -1,7 +1,7 @@
 /**
  * Tiny VAE encoder and decoder with the diffusers ONNX signatures (scale factor 8).
  */
-import { conv2d, silu, unary } from '../tiny-layers';
+import { conv2d, silu } from '../tiny-layers';
 import { finishTiny, positiveSize, startTiny, type TinyModel, type TinyModelBaseOptions } from './common';
 
 /** Options of {@link buildTinyVaeEncoder} and {@link buildTinyVaeDecoder}. */
