@@ -18,8 +18,10 @@ export const metricModelUsage = `  --niqe-params <json>  NIQE pristine parameter
                         mu_pris_param, cov_pris_param, gaussian_window) as JSON: enables niqe
   --lpips-trunk <onnx>  LPIPS trunk (RGB in [-1,1], five taps out) and
   --lpips-weights <file> its five linear weights: the lpips package's .pth (weights/v0.1/alex.pth), or JSON: enable lpips
-  --fid-model <onnx>    Inception (pytorch-fid contract: [N,3,S,S] RGB in [0,1] in, [N,D] out) and
-  --fid-stats <file>    reference statistics (.npz with mu and sigma, or JSON): enable fid
+  --fid-model <onnx>    Inception (pytorch-fid contract: [N,3,S,S] RGB in [0,1] in, [N,D] out;
+                        diffmac convert inception-fid makes one) and
+  --fid-stats <file>    reference statistics (.npz with mu and sigma, BasicSR's .pth with mean
+                        and cov, or JSON): enable fid
   --identity-model <onnx> ArcFace for idcos/deg instead of the embedded 128-D net: the BFR papers'
                         grey ResNet-18 [N,1,128,128] or an insightface export [N,3,112,112]`;
 

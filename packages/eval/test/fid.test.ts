@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OnnxGraphBuilder } from '@diffmac/core';
 import { describe, expect, it } from 'vitest';
@@ -116,6 +119,27 @@ describe('reference statistics from .npz and JSON', () => {
     expect(b.sigma[6]).toBe(expected.sigma_b_10);
     expect(Object.keys(parseNpz(new Uint8Array(readFileSync(fixture('stats_b.npz')))))).toEqual(['mu', 'sigma']);
     expect(Math.abs(frechetDistance(a, b) - expected.fid_a_b)).toBeLessThan(1e-9);
+  });
+  it('reads a .pth as BasicSR saves it ({ mean, cov } numpy arrays in torch.save, zip and legacy), equal to the .npz', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fid-pth-'));
+    try {
+      // BasicSR's scripts/metrics/calculate_stats_from_dataset.py: torch.save({'mean': mean, 'cov': cov}, path) with numpy arrays.
+      const script = [
+        'import sys, numpy as np, torch',
+        'z = np.load(sys.argv[1])',
+        "torch.save({'mean': z['mu'].astype(np.float64), 'cov': z['sigma'].astype(np.float64)}, sys.argv[2])",
+        "torch.save({'mean': z['mu'].astype(np.float64), 'cov': z['sigma'].astype(np.float64)}, sys.argv[3], _use_new_zipfile_serialization=False)",
+      ].join('\n');
+      execFileSync('/usr/bin/python3', ['-c', script, fixture('stats_a.npz'), join(dir, 'zip.pth'), join(dir, 'legacy.pth')], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const npz = await readFidStats(fixture('stats_a.npz'));
+      for (const file of ['zip.pth', 'legacy.pth']) {
+        const pth = await readFidStats(join(dir, file));
+        expect(Array.from(pth.mu)).toEqual(Array.from(npz.mu));
+        expect(Array.from(pth.sigma)).toEqual(Array.from(npz.sigma));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   it('rejects files that are not statistics', async () => {
     const err = await readFidStats(new TextEncoder().encode('{"mean": [1]}')).catch((e: unknown) => e);

@@ -1,23 +1,56 @@
 import { readFile } from 'node:fs/promises';
 import { DiffmacError, resizeBilinearTorch, type ColorImage } from '@diffmac/base';
-import { createSession, type InferenceSession, type SessionOptions } from '@diffmac/core';
+import { bytesSource, createSession, isZip, readCheckpoint, readZipDirectory, type InferenceSession, type SessionOptions } from '@diffmac/core';
 import { assertImage } from '../image/validate';
 import { frechetDistance, type FeatureStats } from './frechet';
 import { parseNpz } from './npz';
 
 /**
- * Read FID reference statistics from a `.npz` (pytorch-fid / clean-fid: arrays `mu` and `sigma`)
- * or a JSON file `{ "mu": [...], "sigma": [[...], ...] }`; a path or the file's bytes.
+ * The statistics in a `torch.save` file as BasicSR and VQFR ship them (`inception_FFHQ_512.pth`:
+ * a dict `{ mean, cov }` of numpy arrays; `{ mu, sigma }` is taken too), or undefined when the bytes
+ * are not a PyTorch file.
+ */
+function torchStats(bytes: Uint8Array): { mu: ArrayLike<number>; sigma: ArrayLike<number> } | undefined {
+  const source = bytesSource(bytes, 'FID statistics');
+  const torchZip = isZip(source) && readZipDirectory(source).some((e) => e.name.endsWith('/data.pkl') || e.name === 'data.pkl');
+  const legacy = bytes[0] === 0x80 && (bytes[1] === 0x02 || bytes[1] === 0x03 || bytes[1] === 0x04);
+  if (!torchZip && !legacy) return undefined;
+  const checkpoint = readCheckpoint(bytes);
+  try {
+    const names = checkpoint.tensors().map((t) => t.name);
+    const mean = ['mean', 'mu'].find((n) => names.includes(n));
+    const cov = ['cov', 'sigma'].find((n) => names.includes(n));
+    if (!mean || !cov) {
+      throw new DiffmacError('FID_STATS_INVALID', `FID statistics .pth needs mean and cov (or mu and sigma), found ${names.join(', ') || 'none'}`, {
+        argument: 'file',
+        expected: '{ mean, cov } as BasicSR saves them',
+        received: names.join(', ') || 'none',
+      });
+    }
+    const f64 = (name: string) => Float64Array.from(checkpoint.load(name).data as ArrayLike<number>);
+    return { mu: f64(mean), sigma: f64(cov) };
+  } finally {
+    checkpoint.close();
+  }
+}
+
+/**
+ * Read FID reference statistics from a `.npz` (pytorch-fid / clean-fid: arrays `mu` and `sigma`),
+ * a `.pth` as BasicSR and VQFR ship them (`{ mean, cov }`, numpy arrays inside `torch.save`), or a
+ * JSON file `{ "mu": [...], "sigma": [[...], ...] }`; a path or the file's bytes.
  *
  * @example
- * const ref = await readFidStats('ffhq_512.npz');
+ * const ref = await readFidStats('inception_FFHQ_512.pth');
  */
 export async function readFidStats(file: string | Uint8Array): Promise<FeatureStats> {
   const bytes = typeof file === 'string' ? new Uint8Array(await readFile(file)) : file;
-  const isZip = bytes[0] === 0x50 && bytes[1] === 0x4b;
+  const isZipFile = bytes[0] === 0x50 && bytes[1] === 0x4b;
   let mu: ArrayLike<number> | undefined;
   let sigma: ArrayLike<number> | undefined;
-  if (isZip) {
+  const fromTorch = torchStats(bytes);
+  if (fromTorch) {
+    ({ mu, sigma } = fromTorch);
+  } else if (isZipFile) {
     const arrays = parseNpz(bytes);
     mu = arrays.mu?.data;
     sigma = arrays.sigma?.data;
@@ -33,7 +66,7 @@ export async function readFidStats(file: string | Uint8Array): Promise<FeatureSt
     try {
       json = JSON.parse(new TextDecoder().decode(bytes)) as { mu?: unknown; sigma?: unknown };
     } catch (cause) {
-      throw new DiffmacError('FID_STATS_INVALID', 'FID statistics file is neither a .npz nor JSON', { argument: 'file', expected: '.npz or JSON', received: `${bytes.length} bytes`, cause });
+      throw new DiffmacError('FID_STATS_INVALID', 'FID statistics file is neither a .npz, a .pth nor JSON', { argument: 'file', expected: '.npz, .pth or JSON', received: `${bytes.length} bytes`, cause });
     }
     if (!Array.isArray(json.mu) || !Array.isArray(json.sigma)) {
       throw new DiffmacError('FID_STATS_INVALID', `FID statistics JSON needs arrays mu and sigma, found ${Object.keys(json).join(', ')}`, {
