@@ -14,6 +14,7 @@ import { sha256File } from './digest';
 import { MANIFEST_FILE, parseBundleManifest, type BundleManifest, type BundleTensorSpec } from './manifest';
 import { resolveInsideBundle } from './paths';
 import { bundleRoles } from './roles';
+import { identityContract } from '../pipeline/identity-model';
 
 /** Progress of {@link validateBundle} and `loadBundle`. */
 export type BundleProgressEvent =
@@ -152,6 +153,10 @@ function checkAgreement(manifest: BundleManifest, signatures: ValidatedBundle['s
         dimOf(te, 'outputs', 'last_hidden_state', -1),
       ]);
     }
+  }
+  // An identity model must have a contract the pipeline can feed (grey or RGB face in, [N, D] out).
+  for (const [name, c] of Object.entries(manifest.components)) {
+    if (c.role === 'identity' && signatures[name]) identityContract(signatures[name], name);
   }
   for (const [a, av, b, bv] of pairs) {
     if (av !== undefined && bv !== undefined && av !== bv) {

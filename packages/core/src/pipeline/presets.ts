@@ -17,7 +17,8 @@ import { createDiffusionRestorer, type AlignmentOptions } from './diffusion-rest
 import { createOnePassRestorer, type OnePassKind } from './one-pass-restorer';
 import { createPipeline, type IdentityFunction, type Pipeline } from './pipeline';
 import type { PipelineSampler } from './schedule';
-import { resizeBilinearNchw, type FloatTensor } from './tensor-ops';
+import type { FloatTensor } from './tensor-ops';
+import { identityFunction } from './identity-model';
 import { stageWiring } from './stage-wiring';
 import type { Refiner, Restorer } from './types';
 
@@ -74,19 +75,6 @@ function requireComponent(bundle: ModelBundle, role: Parameters<ModelBundle['byR
     });
   }
   return c.name;
-}
-
-function identityFunction(session: InferenceSession): IdentityFunction {
-  const input = session.inputs[0]!;
-  const output = session.outputs[0]!;
-  const h = typeof input.shape[2] === 'number' ? input.shape[2] : 112;
-  const w = typeof input.shape[3] === 'number' ? input.shape[3] : 112;
-  return async (faces, ctx) => {
-    const x = resizeBilinearNchw(faces, h, w);
-    const out = await session.run({ [input.name]: x }, ctx.signal ? { signal: ctx.signal } : {});
-    const e = out[output.name]!;
-    return { data: e.data as Float32Array, shape: [...e.shape] };
-  };
 }
 
 /**
@@ -193,7 +181,7 @@ export async function createPresetPipeline(bundle: ModelBundle, options: PresetP
       if (bundle.byRole('mib')) {
         const mibSession = await open(bundle, requireComponent(bundle, 'mib', preset));
         bottleneck = createLearnedBottleneck({ session: mibSession });
-        if (bottleneck.identity !== 'none' && bundle.byRole('identity')) identity = identityFunction(await open(bundle, requireComponent(bundle, 'identity', preset)));
+        if (bottleneck.identity !== 'none' && bundle.byRole('identity')) identity = identityFunction(await open(bundle, requireComponent(bundle, 'identity', preset)), 'identity');
       }
       const refiner = await refinerWith(bundle.byRole('unet_stage2') ? requireComponent(bundle, 'unet_stage2', preset) : unetName, false, 0.5);
       return createPipeline({
