@@ -22,6 +22,7 @@ export {
   type OnnxFaceDetectorOptions,
 } from './detection/decoders/onnx-face-detector';
 export { createDetectorFromOnnx, detectorFamily, type OnnxDetectorFamily } from './detection/decoders/detector-from-onnx';
+export { createTiledDetector, type TiledDetectorOptions } from './detection/tiled-detector';
 export type { FaceCandidate } from './detection/decoders/candidate';
 export { prepareInput, type InputRecipe, type PreparedInput } from './detection/decoders/prepare-input';
 export { decodeRetinaFace, retinaFacePriors, RETINAFACE_CONFIG, type RetinaFacePriorConfig } from './detection/decoders/retinaface';

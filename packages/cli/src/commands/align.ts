@@ -6,6 +6,7 @@ import { readImage, writeFileAtomic, writeImage } from '@diffmac/core';
 import {
   createDefaultDetector,
   createDetectorFromOnnx,
+  createTiledDetector,
   invertAffine,
   restoreFaces,
   type BorderMode,
@@ -27,7 +28,8 @@ Find every face in each photo, align it to the FFHQ 5-point template exactly as 
 (LMEDS similarity, bilinear warp, grey border) and write <dir>/<photo>_face<i>.png, plus
 <dir>/align.json with each face's box, score, 5 landmarks and photo->crop / crop->photo matrices.
 Faces come from the embedded detector (face-api SSD MobileNet v1 + 68 landmarks, converted to ONNX
-on first use and cached; nothing is downloaded), or from --landmarks.
+on first use and cached; nothing is downloaded; photos over 1536 px are also searched in overlapping
+768 px tiles at native resolution, so small faces in large photos are found), or from --landmarks.
 
 Options:
   -o, --out <dir>        output folder (created if missing)
@@ -154,7 +156,7 @@ export const alignCommand: Command = {
           let faces: DetectedFace[] | undefined;
           if (given instanceof Map) faces = given.get(path.basename(file)) ?? given.get(photoArg) ?? [];
           else if (given) faces = given;
-          else detector ??= await createDefaultDetector({ minScore });
+          else detector ??= createTiledDetector(await createDefaultDetector({ minScore }));
           const result = await restoreFaces(photo, {
             ...(faces ? { faces } : { detector: detector!, minScore }),
             size,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DiffmacError } from '@diffmac/base';
 import { createPresetPipeline, DEFAULT_PIXEL_LIMIT, imageToTensor, loadBundle, pipelinePresets, readImage, resizeBilinearNchw, samplerKind, tensorToImage, writeFileAtomic, writeImage, type ModelBundle, type Pipeline, type PipelineEvent, type PipelinePreset, type PresetPipelineOptions } from '@diffmac/core';
-import { createDefaultDetector, createDetectorFromOnnx, type FaceDetector } from '@diffmac/face-align';
+import { createDefaultDetector, createDetectorFromOnnx, createTiledDetector, type FaceDetector } from '@diffmac/face-align';
 import { ExitCode, type CliIo, type Command } from '../command';
 import { createProgressBar } from '../progress';
 import { backgroundUpsamplers, loadBackgroundUpsampler, type LoadedBackgroundUpsampler } from '../restore/background-upsampler';
@@ -19,7 +19,7 @@ const usage = `Usage: diffmac restore <inputs...> -o <dir> --model <bundle-dir |
 
 Restore faces with a DiffMAC pipeline: Stage I (diffusion with AdaIN alignment, or a one-pass
 restorer) -> bottleneck -> Stage II diffusion -> colour fix. Each input is a photo: every face is
-detected (embedded detector, offline), aligned to the FFHQ template at the bundle's resolution,
+detected (embedded detector, offline; large photos also in 768 px tiles at native resolution), aligned to the FFHQ template at the bundle's resolution,
 restored (faces batched) and pasted back with facexlib's soft mask. With --aligned each input is an
 already-aligned face and detection is skipped. Writes <dir>/<name>.png and <dir>/<name>.json (faces,
 boxes, landmarks, timings, seeds, model digests).
@@ -256,7 +256,7 @@ export const restoreCommand: Command = {
               timings: { read: readMs, pipeline: t1 - t0, ...stageTimings(result.timings), total: performance.now() - started },
             };
           } else {
-            detector ??= await createDefaultDetector({ minScore });
+            detector ??= createTiledDetector(await createDefaultDetector({ minScore }));
             const photo = await restorePhoto(decoded, {
               pipeline,
               detector,
