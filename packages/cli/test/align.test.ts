@@ -59,4 +59,24 @@ describe('diffmac align', () => {
     const eyes = Math.hypot(want[0]![0]! - want[1]![0]!, want[0]![1]! - want[1]![1]!);
     expect(best).toBeLessThan(0.2 * eyes);
   }, 120_000);
+
+  it('with --overlay writes the photo with each face drawn on it', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'diffmac-align-overlay-'));
+    const c = expected.cases.find((k) => k.id === 'A1')!;
+    const input = path.join(alignDir, c.input);
+    const r = await cli(['align', input, '-o', dir, '--size', '128', '--overlay', '--json', '--quiet']);
+    expect(r.code).toBe(0);
+    const photo = JSON.parse(r.stdout).photos[0] as { overlay: string; faces: { box: number[] }[] };
+    expect(photo.overlay).toBe(path.join(dir, `${path.parse(c.input).name}_overlay.png`));
+    const drawn = await readImage(photo.overlay, { channels: 'rgb', depth: 8 });
+    const original = await readImage(input, { channels: 'rgb', depth: 8 });
+    expect([drawn.width, drawn.height]).toEqual([original.width, original.height]);
+    // The box's top edge is drawn in green; away from the faces the photo is unchanged.
+    const [x1, y1, x2] = photo.faces[0]!.box.map(Math.round) as [number, number, number];
+    const at = (img: typeof drawn, x: number, y: number) => Array.from(img.data.subarray((y * img.width + x) * 3, (y * img.width + x) * 3 + 3));
+    const edge = at(drawn, Math.round((x1 + x2) / 2), y1);
+    expect(edge[1]).toBeGreaterThan(200);
+    expect(edge[0]).toBeLessThan(160);
+    expect(at(drawn, 1, original.height - 2)).toEqual(at(original, 1, original.height - 2));
+  }, 120_000);
 });

@@ -18,6 +18,7 @@ import { ExitCode, type Command } from '../command';
 import { createProgressBar } from '../progress';
 import { accepts, numberOption } from '../number-option';
 import { assertOutputFolder, checkOutputs, planOutputs } from '../output-plan';
+import { overlayPng } from '../align/overlay';
 import { UsageError } from '../usage-error';
 
 const borders: readonly BorderMode[] = ['constant', 'reflect', 'reflect101', 'replicate'];
@@ -43,6 +44,8 @@ Options:
   --only-largest-face    keep only the largest face
   --landmarks <file>     JSON with the faces' 5 landmarks instead of detecting: an array of
                          5-point lists [[x, y] x 5], or an object mapping photo file names to one
+  --overlay              also write <dir>/<photo>_overlay.png: the photo with each face's box, index,
+                         score and five points drawn on it, to see what was found
   --force                replace crops and align.json that exist (an input is never overwritten)
   --json                 print align.json on stdout too
   --quiet                no progress output
@@ -56,6 +59,8 @@ interface AlignRecord {
   photo: string;
   width: number;
   height: number;
+  /** The overlay picture, with --overlay. */
+  overlay?: string;
   faces: {
     index: number;
     file: string;
@@ -98,6 +103,7 @@ export const alignCommand: Command = {
         'only-center-face': { type: 'boolean', default: false },
         'only-largest-face': { type: 'boolean', default: false },
         landmarks: { type: 'string' },
+        overlay: { type: 'boolean', default: false },
         force: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
@@ -181,6 +187,11 @@ export const alignCommand: Command = {
               inverse: invertAffine(f.matrix),
               inliers: [...f.inliers],
             });
+          }
+          if (values.overlay) {
+            const file = path.join(outDir, `${name}_overlay.png`);
+            await writeFileAtomic(file, await overlayPng(photo, result.faces.map((f) => f.detection)), { overwrite: values.force });
+            record.overlay = file;
           }
           records.push(record);
           await save();
