@@ -62,12 +62,12 @@ function toFloat32(dtype: CheckpointDType, data: Typed): Float32Array {
 /**
  * Materialise a checkpoint tensor from the bytes of its storage span (`span.first` to `span.end`
  * elements): byte order fixed, strided views gathered to row-major, bfloat16 widened to float32,
- * int16 to int32, bool kept as bytes.
+ * int16 to int32, bool kept as bytes. `owned`: `bytes` were read for this call alone (kept, not copied).
  *
  * @example
  * const t = tensorFromSpan(ref, bytes, true, { as: 'float32' });
  */
-export function tensorFromSpan(ref: CheckpointTensorRef, bytes: Uint8Array, littleEndian: boolean, options: LoadTensorOptions = {}): Tensor {
+export function tensorFromSpan(ref: CheckpointTensorRef, bytes: Uint8Array, littleEndian: boolean, options: LoadTensorOptions = {}, owned = false): Tensor {
   const es = checkpointElementSize(ref.dtype);
   const { first, end } = ref.span;
   if (bytes.length !== (end - first) * es) {
@@ -77,7 +77,9 @@ export function tensorFromSpan(ref: CheckpointTensorRef, bytes: Uint8Array, litt
       received: `${bytes.length} bytes`,
     });
   }
-  const own = bytes.slice(); // never alias (or byte-swap) the source's memory
+  // Never alias (or byte-swap) the source's memory; bytes freshly read for this call are ours to keep,
+  // which saves a copy of every tensor (a converter then holds each weight once).
+  const own = owned && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
   if (!littleEndian && es > 1) for (let i = 0; i < own.length; i += es) own.subarray(i, i + es).reverse();
   const span = typedView(ref.dtype, own.buffer as ArrayBuffer, end - first);
   let data: Typed = ref.contiguous && ref.numel === end - first ? span : gather(span, ref);

@@ -98,8 +98,9 @@ export class PytorchCheckpoint {
         received: `elements ${first}..${end}`,
       });
     }
-    const bytes = ref.storage.inline ? ref.storage.inline.subarray(first * es, end * es) : this.readStorage(ref.storage, first * es, (end - first) * es);
-    return tensorFromSpan(ref, bytes, ref.storage.littleEndian, options);
+    const inline = ref.storage.inline;
+    const bytes = inline ? inline.subarray(first * es, end * es) : this.readStorage(ref.storage, first * es, (end - first) * es);
+    return tensorFromSpan(ref, bytes, ref.storage.littleEndian, options, !inline);
   }
 
   /** Release the file. Loading afterwards throws `CHECKPOINT_CLOSED`. */
