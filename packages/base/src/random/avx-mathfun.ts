@@ -8,7 +8,7 @@
 const f = Math.fround;
 
 /** a * b + c rounded once to float32 (a, b, c float32), as one fused multiply-add instruction. */
-export function fmaF32(a: number, b: number, c: number): number {
+function fmaF32(a: number, b: number, c: number): number {
   const p = a * b; // exact: a 24-bit by 24-bit product fits in float64's 53 bits
   const s = p + c;
   const r = f(s);

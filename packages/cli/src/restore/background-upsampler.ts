@@ -20,7 +20,7 @@ export interface LoadedBackgroundUpsampler {
  * @example
  * esrganScaleFor(2.5); // 3
  */
-export function esrganScaleFor(upscale: number): EsrganScale {
+function esrganScaleFor(upscale: number): EsrganScale {
   return Math.min(4, Math.max(2, Math.ceil(upscale))) as EsrganScale;
 }
 

@@ -90,7 +90,7 @@ export function adainColourFix(image: Tensor, reference: Tensor, options: Colour
  * columns; replicate padding is separable too). `tmp` is a work plane of the same size.
  * @internal
  */
-export function waveletBlurPlane(src: Float32Array, h: number, w: number, radius: number, out: Float32Array, tmp: Float32Array | Float64Array = new Float64Array(h * w), high?: Float32Array, highOffset = 0): void {
+function waveletBlurPlane(src: Float32Array, h: number, w: number, radius: number, out: Float32Array, tmp: Float32Array | Float64Array = new Float64Array(h * w), high?: Float32Array, highOffset = 0): void {
   const r = radius;
   for (let y = 0; y < h; y++) {
     const row = y * w;

@@ -45,7 +45,7 @@ export function randomWeights(rng: NoiseSource, n: number, std: number): Float32
  * @example
  * const w = weight(ctx, 'proj_w', [32, 8], 0.1);
  */
-export function weight(ctx: LayerContext, prefix: string, dims: readonly number[], std: number): string {
+function weight(ctx: LayerContext, prefix: string, dims: readonly number[], std: number): string {
   const n = dims.reduce((a, b) => a * b, 1);
   const data = randomWeights(ctx.rng, n, std);
   const name = ctx.builder.uniqueName(prefix);

@@ -16,7 +16,7 @@ import { summarizeRows } from './run-summary';
 import { scoreRun } from './score-run';
 import { writeRunReports, type RunReportFiles } from './write-reports';
 
-export type { EvaluateFoldersOptions, EvaluateProgressEvent, EvaluateScoringBackend, FidModels } from './evaluate-options';
+export type { EvaluateFoldersOptions } from './evaluate-options';
 
 /** What a finished run produced. */
 export interface EvaluationResult {

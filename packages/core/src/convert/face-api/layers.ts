@@ -100,7 +100,7 @@ export function namedOutput(g: FaceApiGraph, value: string, shape: readonly (num
 }
 
 /** TF conv filters [kh, kw, cin, cout] → ONNX [cout, cin, kh, kw]. */
-export function convFilterToOnnx(t: WeightTensor): { dims: number[]; weight: StoredWeight } {
+function convFilterToOnnx(t: WeightTensor): { dims: number[]; weight: StoredWeight } {
   const [kh, kw, cin, cout] = t.shape as [number, number, number, number];
   const weight = permute(t, t.values.length, (i) => {
     const x = i % kw;
@@ -113,7 +113,7 @@ export function convFilterToOnnx(t: WeightTensor): { dims: number[]; weight: Sto
 }
 
 /** TF depthwise filters [kh, kw, c, m] → ONNX grouped-conv weights [c·m, 1, kh, kw]. */
-export function depthwiseFilterToOnnx(t: WeightTensor): { dims: number[]; weight: StoredWeight } {
+function depthwiseFilterToOnnx(t: WeightTensor): { dims: number[]; weight: StoredWeight } {
   const [kh, kw, c, m] = t.shape as [number, number, number, number];
   const weight = permute(t, t.values.length, (i) => {
     const x = i % kw;

@@ -6,8 +6,8 @@ import { conv2d, maxPool, relu, type TorchValue } from './torch-layers';
 export type LpipsNet = 'alex' | 'vgg';
 
 /** LPIPS's ScalingLayer constants (`(x - shift) / scale` on RGB in [-1, 1]). */
-export const LPIPS_SHIFT = [-0.03, -0.088, -0.188] as const;
-export const LPIPS_SCALE = [0.458, 0.448, 0.45] as const;
+const LPIPS_SHIFT = [-0.03, -0.088, -0.188] as const;
+const LPIPS_SCALE = [0.458, 0.448, 0.45] as const;
 
 type Layer = { conv: [out: number, kernel: number, stride: number, padding: number] } | { pool: [kernel: number, stride: number] } | { relu: string | null };
 

@@ -1,7 +1,7 @@
 /** The parts of a TFJS graph-model `model.json` the converter reads. */
 
 /** A TensorFlow attribute value as TFJS's JSON stores it (strings are base64). */
-export interface TfAttr {
+interface TfAttr {
   readonly s?: string;
   readonly i?: string | number;
   readonly f?: number;
