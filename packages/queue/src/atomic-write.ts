@@ -1,24 +1,16 @@
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic as coreWriteFileAtomic } from '@diffmac/core';
 
 /**
- * Write a file so that readers only ever see the old or the complete new content: write a
- * temporary file in the same folder (hidden, ending `.tmp`), then rename it over the target.
- * A killed process leaves at most a stray `.tmp` file, never a truncated output.
+ * Write a file so that readers only ever see the old or the complete new content: core's
+ * `writeFileAtomic` (a temporary file in the same folder, flushed to disk, then renamed over the
+ * target). A killed process leaves at most a stray hidden `.tmp` file, never a truncated output.
  *
  * @example
  * await writeFileAtomic('out/0001.json', JSON.stringify(summary));
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, file);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw error;
-  }
+  await coreWriteFileAtomic(file, data);
 }
 
 /** The marker every finished job's last file carries: `{ "queue": { "jobId": ... } }`. */

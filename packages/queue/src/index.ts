@@ -16,3 +16,4 @@ export { DEFAULT_QUEUE_NAME, QUEUE_PREFIX, type DatasetJob, type StoredJobData }
 export { createQueue, type CreateQueueOptions, type DatasetQueue, type EnqueueResult, type FailedJob, type WaitProgressEvent, type WaitResult } from './create-queue';
 export { queueStatus, type QueueStatus } from './queue-status';
 export { createWorker, type CreateWorkerOptions, type DatasetWorker, type JobContext, type JobProcessor, type WorkerEvent } from './create-worker';
+export { createEvalProcessor, createQueueScoring, EVAL_JOB_KIND, EVAL_JOBS_FOLDER, type EvalJobConfig, type EvalJobPayload, type EvalProcessor, type QueueScoring, type QueueScoringOptions } from './eval-jobs';

@@ -24,7 +24,8 @@ export async function runFid(
     for await (const f of features.call(options.scoring, files, options.signal ? { signal: options.signal } : {})) {
       options.signal?.throwIfAborted();
       acc.update(f);
-      options.onProgress?.({ type: 'fid', done: ++done, total: files.length });
+      done += 1;
+      options.onProgress?.({ type: 'fid', done, total: files.length });
     }
     return { fid: frechetDistance(acc.compute(), reference), n: done };
   }
@@ -35,7 +36,8 @@ export async function runFid(
     async function* images(): AsyncGenerator<ColorImage> {
       for (const f of files) {
         yield await readImage(f, { channels: 'rgb' });
-        options.onProgress?.({ type: 'fid', done: ++done, total: files.length });
+        done += 1;
+        options.onProgress?.({ type: 'fid', done, total: files.length });
       }
     }
     const fid = await fidAgainst(images(), reference, extractor, options.signal ? { signal: options.signal } : {});
