@@ -16,7 +16,7 @@ export interface DegradationParams {
   jpegQuality: number;
 }
 
-/** A source of uniform doubles in [0, 1) (a seeded {@link Rng} from @diffmac/core fits). */
+/** A source of uniform doubles in [0, 1) (a seeded {@link @diffmac/base!Rng | Rng} from @diffmac/base or @diffmac/core fits). */
 export interface UniformSource {
   uniform(): number;
 }
